@@ -1,0 +1,28 @@
+"""wsgi_cors: Cross-Origin Resource Sharing for any WSGI application.
+
+One middleware, correct to the Fetch standard and secure by default, with flask-cors's
+option names and defaults::
+
+    from wsgi_cors import CORSMiddleware
+
+    application = CORSMiddleware(application, origins=["https://app.example.com"])
+"""
+
+from __future__ import annotations
+
+from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, WsgiCorsError
+from .middleware import CORSMiddleware
+from .options import DEFAULTS
+from .policy import Decision, Policy
+
+__all__ = [
+    "DEFAULTS",
+    "CORSMiddleware",
+    "CORSSecurityWarning",
+    "ConfigurationError",
+    "ConfigurationTypeError",
+    "Decision",
+    "Policy",
+    "WsgiCorsError",
+]
+__version__ = "0.1.0"

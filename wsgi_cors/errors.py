@@ -1,0 +1,28 @@
+"""The exceptions and warning category that wsgi_cors raises at construction."""
+
+from __future__ import annotations
+
+
+class WsgiCorsError(Exception):
+    """Base class, so callers can catch every wsgi_cors error with one clause."""
+
+
+class ConfigurationError(WsgiCorsError, ValueError):
+    """An option has a value that can never work; the message names the option and the fix."""
+
+
+class ConfigurationTypeError(WsgiCorsError, TypeError):
+    """An option has a value of the wrong type; the message names the option and the fix."""
+
+
+class CORSSecurityWarning(UserWarning):
+    """A legal but risky setting.
+
+    A category of its own so that deployments can escalate it with the standard filter,
+    for example ``python -W error::wsgi_cors.CORSSecurityWarning``.
+    """
+
+
+def describe(option: str, value: object, problem: str, fix: str) -> str:
+    """One message shape for every configuration error: option, value, problem, fix."""
+    return f"{option}={value!r}: {problem}. Fix: {fix}."

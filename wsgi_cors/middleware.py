@@ -1,0 +1,153 @@
+"""The WSGI middleware: reads ``environ``, asks the policy, and adds headers.
+
+It never reads, buffers or copies the body: preflights are answered here with an empty
+body, and every other response is the application's own iterable, returned as is, so
+``close()``, ``wsgi.file_wrapper`` and streaming keep working.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from .policy import Decision, Policy, ResourcePolicy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from types import TracebackType
+
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
+
+_log = logging.getLogger("wsgi_cors")
+
+_ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
+_ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
+_ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+
+
+class CORSMiddleware:
+    """Answer browsers' CORS questions for any WSGI application.
+
+    Wrap the application once, at start-up::
+
+        from wsgi_cors import CORSMiddleware
+
+        app = CORSMiddleware(app, origins=["https://app.example.com"], supports_credentials=True)
+        flask_app.wsgi_app = CORSMiddleware(flask_app.wsgi_app, resources=r"/api/*")
+
+    The options are flask-cors's, with the same names and defaults (see :data:`DEFAULTS`),
+    plus ``preflight_status``. They are validated here: a bad value raises
+    :class:`~wsgi_cors.ConfigurationError` or :class:`~wsgi_cors.ConfigurationTypeError`
+    naming the option and the fix, and risky ones warn with
+    :class:`~wsgi_cors.CORSSecurityWarning`.
+    """
+
+    def __init__(self, app: WSGIApplication, **options: Any) -> None:
+        self.app = app
+        self.policy = Policy.from_options(options)
+        self._resource_for = self.policy.resource_for
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        resource = self._resource_for(environ.get("PATH_INFO", ""))
+        if resource is None:
+            return self.app(environ, start_response)
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is None:
+            decision = resource.originless
+        elif environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
+            decision = resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
+            if decision.answer:
+                _trace(environ, resource, decision)
+                return _answer_preflight(resource, decision, start_response)
+        else:
+            decision = resource.actual(origin)
+        if origin is not None:
+            _trace(environ, resource, decision)
+        if not decision.headers and decision.vary is None:
+            return self.app(environ, start_response)
+        return self.app(environ, _adding(start_response, decision, resource.intercept_exceptions))
+
+
+def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
+    # Request values go through %r so that CR/LF in a path or origin cannot forge a log line.
+    if _log.isEnabledFor(logging.DEBUG):
+        _log.debug(
+            "%s %r from origin %r: resource %r, %s: %s",
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO", ""),
+            environ.get("HTTP_ORIGIN"),
+            resource.pattern,
+            "granted" if decision.granted else "refused",
+            decision.reason,
+        )
+
+
+def _answer_preflight(
+    resource: ResourcePolicy, decision: Decision, start_response: StartResponse
+) -> Iterable[bytes]:
+    status = resource.options.preflight_status
+    headers = list(decision.headers)
+    if decision.vary:
+        headers.append(("Vary", decision.vary))
+    if not status.startswith("204"):
+        # RFC 9110 forbids Content-Length on 204; elsewhere it keeps keep-alive cheap.
+        headers.append(("Content-Length", "0"))
+    start_response(status, headers)
+    return []
+
+
+def _adding(start_response: StartResponse, decision: Decision, intercept_exceptions: bool) -> StartResponse:
+    """Wrap ``start_response`` so the application's headers gain the decision's."""
+    extra = decision.headers
+    vary = decision.vary
+
+    def cors_start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
+    ) -> Any:
+        if exc_info is not None and not intercept_exceptions:
+            return start_response(status, headers, exc_info)
+        return start_response(status, merge_headers(headers, extra, vary), exc_info)
+
+    return cors_start_response
+
+
+def merge_headers(
+    headers: list[tuple[str, str]], extra: tuple[tuple[str, str], ...], vary: str | None
+) -> list[tuple[str, str]]:
+    """A new header list: the application's, plus ``extra``, with ``vary`` merged in once.
+
+    If the application answered CORS itself (it set ``Access-Control-Allow-Origin``), its
+    headers are returned untouched: the application knows better than a blanket policy.
+    """
+    vary_at = -1
+    for index, (name, _) in enumerate(headers):
+        lowered = name.lower()
+        if lowered == "access-control-allow-origin":
+            return headers
+        if lowered == "vary":
+            vary_at = index
+    merged = list(headers)
+    merged.extend(extra)
+    if vary is None:
+        return merged
+    if vary_at < 0:
+        merged.append(("Vary", vary))
+        return merged
+    present = {
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == "vary"
+        for token in value.split(",")
+    }
+    if "*" in present:
+        return merged
+    missing = [token for token in vary.split(", ") if token.lower() not in present]
+    if missing:
+        name, value = merged[vary_at]
+        merged[vary_at] = (
+            name,
+            ", ".join([value.strip(), *missing]) if value.strip() else ", ".join(missing),
+        )
+    return merged

@@ -1,0 +1,282 @@
+"""Options: what users pass, validated and normalised once, at construction.
+
+Names and defaults are flask-cors's, so a configuration written for it means the same here.
+Every value is checked and turned into the exact header text it will produce; nothing is
+parsed again per request.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, describe
+from .origins import OriginRules, compile_origins
+
+DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
+
+#: Every per-resource option with its default (flask-cors's, plus ``preflight_status``).
+DEFAULTS: Mapping[str, object] = {
+    "origins": "*",
+    "methods": DEFAULT_METHODS,
+    "allow_headers": "*",
+    "expose_headers": None,
+    "supports_credentials": False,
+    "max_age": None,
+    "send_wildcard": False,
+    "vary_header": True,
+    "always_send": True,
+    "automatic_options": True,
+    "intercept_exceptions": True,
+    "allow_private_network": False,
+    "preflight_status": 200,
+}
+
+#: Options a resource entry may override; ``resources`` itself is only a top-level option.
+RESOURCE_OPTIONS = frozenset(DEFAULTS)
+OPTION_NAMES = RESOURCE_OPTIONS | {"resources"}
+
+_BOOLEAN_OPTIONS = (
+    "supports_credentials",
+    "send_wildcard",
+    "vary_header",
+    "always_send",
+    "automatic_options",
+    "intercept_exceptions",
+    "allow_private_network",
+)
+
+# RFC 9110 section 5.6.2: header names and methods are tokens.
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_REGEX_MARKERS = frozenset("*\\[]?$^()")
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """The compiled ``allow_headers`` option; names are compared lower-cased."""
+
+    any: bool
+    names: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+    def allows(self, lowered_name: str) -> bool:
+        if self.any or lowered_name in self.names:
+            return True
+        return any(pattern.fullmatch(lowered_name) for pattern in self.patterns)
+
+
+@dataclass(frozen=True)
+class Options:
+    """One resource's options, normalised: header values ready to send, sets ready to test."""
+
+    origins: OriginRules
+    methods: frozenset[str] | None  # None: any method
+    allow_methods: str | None  # the Access-Control-Allow-Methods value; None echoes the request
+    allow_headers: HeaderRule
+    expose_headers: str | None
+    supports_credentials: bool
+    max_age: str | None
+    send_wildcard: bool
+    vary_header: bool
+    always_send: bool
+    automatic_options: bool
+    intercept_exceptions: bool
+    allow_private_network: bool
+    preflight_status: str
+
+
+def check_option_names(given: Iterable[str], allowed: frozenset[str], where: str) -> None:
+    """Refuse unknown options loudly: a misspelt option silently ignored is a security bug."""
+    for name in given:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, sorted(allowed), n=1)
+            fix = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(allowed)}"
+            raise ConfigurationError(f"{where}: unknown option {name!r}. Fix: {fix}")
+
+
+def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") -> Options:
+    """Validate ``given`` (already merged over :data:`DEFAULTS`) into :class:`Options`."""
+    merged = {**DEFAULTS, **given}
+    check_option_names(merged, RESOURCE_OPTIONS, where)
+    flags = {name: _boolean(name, merged[name]) for name in _BOOLEAN_OPTIONS}
+    credentials = flags["supports_credentials"]
+    if credentials and flags["send_wildcard"]:
+        raise ConfigurationError(
+            describe(
+                "send_wildcard",
+                True,
+                "browsers reject 'Access-Control-Allow-Origin: *' on credentialed requests, "
+                "so supports_credentials=True and send_wildcard=True cannot work together",
+                "drop send_wildcard (the request origin is then echoed) or drop supports_credentials",
+            )
+        )
+    origins = compile_origins(merged["origins"], credentials=credentials)
+    if credentials:
+        _warn_risky_credentials(origins)
+    methods = _tokens("methods", merged["methods"], upper=True)
+    return Options(
+        origins=origins,
+        methods=None if methods is None else frozenset(methods),
+        allow_methods=None if methods is None else ", ".join(sorted(set(methods))),
+        allow_headers=_header_rule(merged["allow_headers"]),
+        expose_headers=_expose_headers(merged["expose_headers"]),
+        supports_credentials=credentials,
+        max_age=_max_age(merged["max_age"]),
+        send_wildcard=flags["send_wildcard"],
+        vary_header=flags["vary_header"],
+        always_send=flags["always_send"],
+        automatic_options=flags["automatic_options"],
+        intercept_exceptions=flags["intercept_exceptions"],
+        allow_private_network=flags["allow_private_network"],
+        preflight_status=_status(merged["preflight_status"]),
+    )
+
+
+def _boolean(name: str, value: object) -> bool:
+    # A string such as "false" is truthy; accepting it would turn options on by accident.
+    if not isinstance(value, bool):
+        raise ConfigurationTypeError(
+            describe(name, value, "expected True or False", f"pass {name}=True or {name}=False")
+        )
+    return value
+
+
+def _items(name: str, value: object) -> list[str]:
+    """A string (comma-separated allowed) or an iterable of strings, as flask-cors accepts."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = list(value)
+        for item in items:
+            if not isinstance(item, str):
+                raise ConfigurationTypeError(
+                    describe(name, value, f"every entry must be a string, not {item!r}", "list strings")
+                )
+        return [item.strip() for item in items]
+    raise ConfigurationTypeError(
+        describe(name, value, "expected a string or a list of strings", f"write {name}=['...']")
+    )
+
+
+def _tokens(name: str, value: object, *, upper: bool = False) -> list[str] | None:
+    """Header names or methods; ``None`` means ``"*"`` (anything the request names)."""
+    items = _items(name, value)
+    if items == ["*"]:
+        return None
+    for item in items:
+        if not TOKEN.fullmatch(item):
+            raise ConfigurationError(
+                describe(
+                    name,
+                    item,
+                    "not a valid HTTP token (letters, digits and !#$%&'*+.^_`|~- only)",
+                    "remove spaces, quotes and control characters from the entry",
+                )
+            )
+    return [item.upper() for item in items] if upper else items
+
+
+def _header_rule(value: object) -> HeaderRule:
+    items = _items("allow_headers", value)
+    if "*" in items or ".*" in items:
+        return HeaderRule(any=True, names=frozenset(), patterns=())
+    names: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for item in items:
+        if _HEADER_REGEX_MARKERS.isdisjoint(item):
+            _tokens("allow_headers", [item])
+            names.add(item.lower())
+            continue
+        try:
+            patterns.append(re.compile(item, re.IGNORECASE))
+        except re.error as exc:
+            raise ConfigurationError(
+                describe(
+                    "allow_headers", item, f"looks like a regex but does not compile ({exc})", "fix the regex"
+                )
+            ) from None
+    return HeaderRule(any=False, names=frozenset(names), patterns=tuple(patterns))
+
+
+def _expose_headers(value: object) -> str | None:
+    if value is None:
+        return None
+    items = _tokens("expose_headers", value)
+    if items is None:
+        return "*"
+    return ", ".join(sorted(dict.fromkeys(items))) or None
+
+
+def _max_age(value: object) -> str | None:
+    if value is None:
+        return None
+    seconds: object = value
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+        if seconds != int(seconds):
+            raise ConfigurationError(
+                describe("max_age", value, "sub-second durations cannot be sent", "round to whole seconds")
+            )
+        seconds = int(seconds)
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        seconds = int(value.strip())
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise ConfigurationTypeError(
+            describe("max_age", value, "expected whole seconds", "pass an int, a digit string or a timedelta")
+        )
+    if seconds < 0:
+        raise ConfigurationError(
+            describe("max_age", value, "a negative cache lifetime is meaningless", "pass 0 or more seconds")
+        )
+    return str(seconds)
+
+
+def _status(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or not 200 <= value <= 299:
+        raise ConfigurationError(
+            describe(
+                "preflight_status",
+                value,
+                "a preflight answer must have a 2xx status, or browsers treat it as failed",
+                "use 200 (the default) or 204",
+            )
+        )
+    try:
+        return f"{value} {HTTPStatus(value).phrase}"
+    except ValueError:
+        return f"{value} OK"
+
+
+def _warn_risky_credentials(origins: OriginRules) -> None:
+    if origins.any:
+        warnings.warn(
+            describe(
+                "origins",
+                "*",
+                "with supports_credentials=True every origin is echoed back, so any web site "
+                "can make credentialed calls and read the answers with your users' cookies",
+                "list the origins you trust instead of '*'",
+            ),
+            CORSSecurityWarning,
+            stacklevel=4,
+        )
+    for origin in sorted(origins.exact):
+        if origin.startswith("http://") and urlsplit(origin).hostname not in _LOOPBACK_HOSTS:
+            warnings.warn(
+                describe(
+                    "origins",
+                    origin,
+                    "a plain-HTTP origin trusted with credentials can be impersonated by anyone "
+                    "on the network path, who then acts with your users' cookies",
+                    "serve that site over HTTPS and list 'https://...' instead",
+                ),
+                CORSSecurityWarning,
+                stacklevel=4,
+            )

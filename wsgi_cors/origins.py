@@ -1,0 +1,265 @@
+"""Origin rules: what users write in ``origins``, compiled once into one matcher.
+
+A browser sends a serialised origin (``scheme://host[:port]``, lower-case host, no default
+port, no path) or the opaque origin ``null``. Every rule kind below is matched against that
+whole string, never a prefix of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError, ConfigurationTypeError, describe
+
+OriginPredicate = Callable[[str], bool]
+
+_log = logging.getLogger("wsgi_cors")
+
+NULL_ORIGIN = "null"
+
+# Characters that never occur in a serialised origin, so their presence marks a regex
+# (the same heuristic flask-cors users rely on, plus the alternation and repeat operators).
+_REGEX_MARKERS = frozenset("*\\[]?$^()|+{}")
+
+_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
+
+_EXACT_ORIGIN = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>\[[0-9a-f:.]+\]|[a-z0-9._~%!$&'*+,;=-]+)"
+    r"(?::(?P<port>[0-9]{1,5}))?",
+    re.IGNORECASE,
+)
+
+# ``https://*.example.com[:port]``: the ``*`` stands for one or more whole DNS labels.
+_HOST_WILDCARD = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*)://\*\.(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*)"
+    r"(?::(?P<port>[0-9]{1,5}))?",
+    re.IGNORECASE,
+)
+_LABELS = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+
+# Back-references and inline global flags change meaning when patterns are joined.
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)")
+
+
+@dataclass(frozen=True)
+class OriginRules:
+    """The compiled ``origins`` option.
+
+    ``any`` is the ``"*"`` rule. ``null`` is a literal ``"null"`` entry: the opaque origin
+    is granted only through it, except that ``"*"`` without credentials may grant it too,
+    since the answer then carries nothing that an anonymous page could not read anyway.
+    """
+
+    any: bool = False
+    any_grants_null: bool = False
+    null: bool = False
+    exact: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    predicates: tuple[OriginPredicate, ...] = ()
+    labels: tuple[str, ...] = field(default=(), compare=False)
+    _joined: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def static_origin(self) -> str | None:
+        """The one origin the answer can name without looking at the request, if any."""
+        if self.any or self.null or self.patterns or self.predicates or len(self.exact) != 1:
+            return None
+        return next(iter(self.exact))
+
+    def allows(self, origin: str) -> bool:
+        """Whether ``origin`` (already checked to be printable ASCII) is granted."""
+        if origin == NULL_ORIGIN:
+            return self.null or self.any_grants_null
+        if self.any or origin.lower() in self.exact:
+            return True
+        for pattern in self._joined:
+            if pattern.fullmatch(origin):
+                return True
+        return any(_safe_call(predicate, origin) for predicate in self.predicates)
+
+    def explain(self, origin: str) -> str | None:
+        """The rule that grants ``origin``, in the user's words; slow, for logs and tools."""
+        if origin == NULL_ORIGIN:
+            if self.null:
+                return "the literal 'null' entry"
+            return "'*' (without credentials)" if self.any_grants_null else None
+        if self.any:
+            return "'*'"
+        if origin.lower() in self.exact:
+            return f"exact origin {origin.lower()!r}"
+        for label, pattern in zip(self.labels, self.patterns, strict=True):
+            if pattern.fullmatch(origin):
+                return f"pattern {label!r}"
+        for predicate in self.predicates:
+            if _safe_call(predicate, origin):
+                return f"callable {getattr(predicate, '__qualname__', repr(predicate))}"
+        return None
+
+
+def _safe_call(predicate: OriginPredicate, origin: str) -> bool:
+    """A failing user callback refuses the origin instead of failing the request."""
+    try:
+        return predicate(origin) is True
+    except Exception:
+        _log.exception("origins callable %r raised for origin %r; the origin is refused", predicate, origin)
+        return False
+
+
+def compile_origins(value: object, *, credentials: bool, option: str = "origins") -> OriginRules:
+    """Turn the ``origins`` option into :class:`OriginRules`, or explain why it cannot be."""
+    entries: list[object]
+    if isinstance(value, str | re.Pattern) or callable(value):
+        entries = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | dict):
+        entries = list(value)
+    else:
+        raise ConfigurationTypeError(
+            describe(
+                option,
+                value,
+                "expected a string, a compiled regex, a callable, or a list of them",
+                "write origins='https://app.example.com' or origins=['https://a.example', ...]",
+            )
+        )
+
+    any_origin = null = False
+    exact: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    labels: list[str] = []
+    predicates: list[OriginPredicate] = []
+    for entry in entries:
+        if isinstance(entry, re.Pattern):
+            if not isinstance(entry.pattern, str):
+                raise ConfigurationTypeError(
+                    describe(option, entry, "a bytes regex never matches", "compile a str pattern")
+                )
+            patterns.append(entry)
+            labels.append(entry.pattern)
+        elif isinstance(entry, str):
+            kind, compiled = _classify(entry, option)
+            if kind == "any":
+                any_origin = True
+            elif kind == "null":
+                null = True
+            elif kind == "exact":
+                exact.add(_normalise_exact(entry, option))
+            else:
+                assert compiled is not None
+                patterns.append(compiled)
+                labels.append(entry)
+        elif callable(entry):
+            predicates.append(entry)
+        else:
+            raise ConfigurationTypeError(
+                describe(
+                    option,
+                    entry,
+                    "each entry must be a string, a compiled regex or a callable origin -> bool",
+                    "remove the entry or write it as a string such as 'https://app.example.com'",
+                )
+            )
+
+    return OriginRules(
+        any=any_origin,
+        any_grants_null=any_origin and not credentials,
+        null=null,
+        exact=frozenset(exact),
+        patterns=tuple(patterns),
+        predicates=tuple(predicates),
+        labels=tuple(labels),
+        _joined=_join(patterns),
+    )
+
+
+def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
+    """Decide what kind of rule a string is: any, null, exact, wildcard host or regex."""
+    if entry in ("*", ".*"):
+        return "any", None
+    if entry.lower() == NULL_ORIGIN:
+        return "null", None
+    if "://*" in entry:
+        return "pattern", _compile_host_wildcard(entry, option)
+    if not _REGEX_MARKERS.isdisjoint(entry):
+        try:
+            return "pattern", re.compile(entry, re.IGNORECASE)
+        except re.error as exc:
+            raise ConfigurationError(
+                describe(
+                    option,
+                    entry,
+                    f"looks like a regular expression but does not compile ({exc})",
+                    "correct the regex, or escape it with re.escape() if it is a literal origin",
+                )
+            ) from None
+    return "exact", None
+
+
+def _compile_host_wildcard(entry: str, option: str) -> re.Pattern[str]:
+    match = _HOST_WILDCARD.fullmatch(entry)
+    if match is None:
+        raise ConfigurationError(
+            describe(
+                option,
+                entry,
+                "a wildcard origin must be 'scheme://*.domain[:port]', the '*' standing for "
+                "whole subdomain labels, with no path and nothing after the port",
+                "write e.g. 'https://*.example.com', or use a compiled regex for anything else",
+            )
+        )
+    scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
+    suffix = re.escape(host) + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
+    return re.compile(re.escape(scheme) + "://" + _LABELS + suffix, re.IGNORECASE)
+
+
+def _normalise_exact(entry: str, option: str) -> str:
+    """Lower-case an exact origin and drop its default port, as a browser serialises it."""
+    match = _EXACT_ORIGIN.fullmatch(entry)
+    if match is None:
+        raise ConfigurationError(describe(option, entry, *_origin_problem(entry)))
+    scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        return f"{scheme}://{host}:{port}"
+    return f"{scheme}://{host}"
+
+
+def _origin_problem(entry: str) -> tuple[str, str]:
+    """Why a string is not a serialised origin, and what the user most likely meant."""
+    if "://" not in entry:
+        return (
+            "an origin needs a scheme; browsers send e.g. 'https://example.com'",
+            f"write 'https://{entry.strip('/')}' (or 'http://...' for plain HTTP)",
+        )
+    parts = urlsplit(entry)
+    bare = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+    if parts.path == "/" and not parts.query and not parts.fragment:
+        return ("a trailing slash never matches: browsers send origins without one", f"write {bare!r}")
+    if parts.path or parts.query or parts.fragment:
+        return (
+            "an origin has no path, query or fragment, so this entry would never match",
+            f"write {bare!r}",
+        )
+    if "@" in parts.netloc:
+        return ("an origin has no user name or password", f"write {bare!r}")
+    return (
+        "not a serialised origin (scheme://host[:port])",
+        "write e.g. 'https://app.example.com:8443'",
+    )
+
+
+def _join(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
+    """Join compatible patterns into one alternation so a request costs one regex call."""
+    joinable = [
+        p for p in patterns if p.flags == re.IGNORECASE | re.UNICODE and not _UNJOINABLE.search(p.pattern)
+    ]
+    rest = [p for p in patterns if p not in joinable]
+    if len(joinable) > 1:
+        try:
+            joined = re.compile("|".join(f"(?:{p.pattern})" for p in joinable), re.IGNORECASE)
+        except re.error:  # e.g. duplicate group names: fall back to one call each
+            return tuple(patterns)
+        return (joined, *rest)
+    return tuple(joinable + rest)

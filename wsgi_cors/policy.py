@@ -1,0 +1,196 @@
+"""Policy: the CORS decision, with no WSGI and no framework in it.
+
+Given the request facts (path, method, ``Origin`` and the preflight request headers) the
+policy says what to do. Every adapter asks this one place, so the middleware, the Flask
+adapter and the command-line tools can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .options import OPTION_NAMES, TOKEN, Options, check_option_names
+from .resources import Resource, compile_resources
+
+Headers = tuple[tuple[str, str], ...]
+
+ALLOW_ORIGIN = "Access-Control-Allow-Origin"
+ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"
+ALLOW_METHODS = "Access-Control-Allow-Methods"
+ALLOW_HEADERS = "Access-Control-Allow-Headers"
+EXPOSE_HEADERS = "Access-Control-Expose-Headers"
+MAX_AGE = "Access-Control-Max-Age"
+ALLOW_PRIVATE_NETWORK = "Access-Control-Allow-Private-Network"
+
+# A serialised origin (or "null"): printable ASCII with no space, comma, slash or quote, so
+# an echoed origin can never split a header, smuggle a second value or carry a path.
+_ORIGIN_SHAPE = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]{1,1000}")
+
+# Real browsers request a few dozen headers at most; anything longer is refused unparsed,
+# so a megabyte of commas costs a length check, not a split.
+MAX_REQUEST_HEADERS_LENGTH = 8192
+
+
+class Decision(NamedTuple):
+    """What to do with one request.
+
+    ``answer``: reply here, without calling the application (a preflight). ``headers``: the
+    CORS headers to send. ``vary``: request headers the answer depends on, merged into
+    ``Vary``. ``reason``: why, for logs and ``explain``.
+    """
+
+    answer: bool
+    headers: Headers
+    vary: str | None
+    reason: str
+    granted: bool
+
+
+class ResourcePolicy:
+    """The decisions of one resource; everything not depending on the request is built here."""
+
+    def __init__(self, resource: Resource) -> None:
+        options: Options = resource.options
+        self.pattern = resource.pattern
+        self.options = options
+        self.intercept_exceptions = options.intercept_exceptions
+        origins = options.origins
+        self._origins = origins
+        # With "*" and send_wildcard every answer is the same; otherwise it names the origin.
+        self._wildcard = origins.any and options.send_wildcard
+        vary: tuple[str, ...] = ("Origin",) if options.vary_header and not self._wildcard else ()
+        self._vary_actual = ", ".join(vary) or None
+        preflight_vary = (
+            [*vary, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
+            if options.vary_header
+            else []
+        )
+        if options.vary_header and options.allow_private_network:
+            preflight_vary.append("Access-Control-Request-Private-Network")
+        self._vary_preflight = ", ".join(preflight_vary) or None
+
+        credentials: Headers = ((ALLOW_CREDENTIALS, "true"),) if options.supports_credentials else ()
+        expose: Headers = ((EXPOSE_HEADERS, options.expose_headers),) if options.expose_headers else ()
+        self._actual_extra = expose + credentials
+        max_age: Headers = ((MAX_AGE, options.max_age),) if options.max_age is not None else ()
+        self._preflight_extra = credentials + max_age
+        self._allow_methods = options.allow_methods
+        self._allow_headers = options.allow_headers
+        self._methods = options.methods
+        self._private_network = options.allow_private_network
+        self.automatic_options = options.automatic_options
+
+        static = None
+        if options.always_send:
+            static = "*" if origins.any and not options.supports_credentials else origins.static_origin
+        self.originless = Decision(
+            False,
+            ((ALLOW_ORIGIN, static), *self._actual_extra) if static else (),
+            self._vary_actual,
+            f"no Origin header; static answer {static!r}" if static else "no Origin header",
+            bool(static),
+        )
+
+    def _refuse(self, reason: str, vary: str | None, answer: bool = False) -> Decision:
+        return Decision(answer, (), vary, reason, False)
+
+    def actual(self, origin: str) -> Decision:
+        """An actual (non-preflight) request carrying ``Origin``."""
+        if self._wildcard:
+            return Decision(False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), None, "'*' answer", True)
+        if not _ORIGIN_SHAPE.fullmatch(origin):
+            return self._refuse("Origin is not a serialised origin", self._vary_actual)
+        if not self._origins.allows(origin):
+            return self._refuse("origin not allowed", self._vary_actual)
+        return Decision(
+            False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, "origin allowed", True
+        )
+
+    def preflight(
+        self, origin: str, method: str, request_headers: str, private_network: str | None
+    ) -> Decision:
+        """A preflight: ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``."""
+        answer = self.automatic_options
+        vary = self._vary_preflight
+        if self._wildcard:
+            allow_origin = "*"
+        elif not _ORIGIN_SHAPE.fullmatch(origin):
+            return self._refuse("Origin is not a serialised origin", vary, answer)
+        elif not self._origins.allows(origin):
+            return self._refuse("origin not allowed", vary, answer)
+        else:
+            allow_origin = origin
+
+        # Fetch: methods are compared case-sensitively, but flask-cors users expect
+        # case-insensitive matching; upper-casing keeps 'patch' from being refused.
+        if not TOKEN.fullmatch(method):
+            return self._refuse("Access-Control-Request-Method is not a method token", vary, answer)
+        if self._methods is not None and method.upper() not in self._methods:
+            return self._refuse(f"method {method!r} not in methods", vary, answer)
+        allow_methods = self._allow_methods or method
+
+        granted_headers = ""
+        if request_headers:
+            if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
+                return self._refuse("Access-Control-Request-Headers too long", vary, answer)
+            names = [name.strip() for name in request_headers.split(",")]
+            names = [name for name in names if name]
+            rule = self._allow_headers
+            for name in names:
+                if not TOKEN.fullmatch(name):
+                    return self._refuse("a requested header name is not a token", vary, answer)
+                if not rule.allows(name.lower()):
+                    return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+            granted_headers = ", ".join(names)
+
+        headers: list[tuple[str, str]] = [(ALLOW_ORIGIN, allow_origin), (ALLOW_METHODS, allow_methods)]
+        if granted_headers:
+            headers.append((ALLOW_HEADERS, granted_headers))
+        headers.extend(self._preflight_extra)
+        if self._private_network and private_network == "true":
+            headers.append((ALLOW_PRIVATE_NETWORK, "true"))
+        return Decision(answer, tuple(headers), vary, "preflight granted", True)
+
+
+class Policy:
+    """All resources of one configuration, most specific first."""
+
+    def __init__(self, resources: tuple[Resource, ...]) -> None:
+        self.resources = tuple(ResourcePolicy(resource) for resource in resources)
+        self._pairs = tuple(
+            (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
+        )
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, object]) -> Policy:
+        check_option_names(options, OPTION_NAMES, "CORSMiddleware")
+        rest = dict(options)
+        resources = rest.pop("resources", r"/*")
+        return cls(compile_resources(resources, rest))
+
+    def resource_for(self, path: str) -> ResourcePolicy | None:
+        for matches, policy in self._pairs:
+            if matches(path):
+                return policy
+        return None
+
+    def decide(
+        self,
+        method: str,
+        path: str,
+        origin: str | None,
+        request_method: str | None = None,
+        request_headers: str = "",
+        private_network: str | None = None,
+    ) -> tuple[ResourcePolicy, Decision] | None:
+        """The whole decision for one request; ``None`` when no resource covers the path."""
+        resource = self.resource_for(path)
+        if resource is None:
+            return None
+        if origin is None:
+            return resource, resource.originless
+        if method == "OPTIONS" and request_method is not None:
+            return resource, resource.preflight(origin, request_method, request_headers, private_network)
+        return resource, resource.actual(origin)

@@ -1,0 +1,123 @@
+"""Resources: which paths CORS applies to, each with its own options.
+
+A resource pattern is matched against ``PATH_INFO`` exactly as the server decoded it
+(case-sensitive; ``+`` is a plus sign). Three kinds, most specific first:
+
+* a literal path (no regex characters) matches that path only;
+* a pattern ending in ``/*`` matches that path and everything below it
+  (``/api/*`` matches ``/api`` and ``/api/users`` but not ``/apiary``);
+* any other regex (string or compiled) matches from the start of the path, as in flask-cors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from .errors import ConfigurationError, ConfigurationTypeError, describe
+from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
+
+# flask-cors's heuristic; '+' and '.' are not in it, since paths contain them literally.
+_PATH_REGEX_MARKERS = frozenset("*\\[]?$^()")
+
+PathMatcher = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Resource:
+    pattern: str
+    matches: PathMatcher
+    options: Options
+
+
+def _everything(path: str) -> bool:
+    return True
+
+
+def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool]:
+    """Return the matcher for one pattern and whether it is a regex (for sorting)."""
+    if isinstance(pattern, re.Pattern):
+        match = pattern.match
+        return (lambda path: match(path) is not None), True
+    if pattern in ("*", "/*", ".*", "/.*"):
+        return _everything, True
+    if _PATH_REGEX_MARKERS.isdisjoint(pattern):
+        return pattern.__eq__, False
+    if pattern.endswith("/*"):
+        base = pattern[:-2]
+        if _PATH_REGEX_MARKERS.isdisjoint(base):
+            below = base + "/"
+            return (lambda path: path == base or path.startswith(below)), True
+        compiled = _compile(pattern, base + r"(?:/.*)?\Z")
+        return (lambda path: compiled.match(path) is not None), True
+    compiled = _compile(pattern, pattern)
+    return (lambda path: compiled.match(path) is not None), True
+
+
+def _compile(original: str, source: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source, re.DOTALL)
+    except re.error as exc:
+        raise ConfigurationError(
+            describe(
+                "resources",
+                original,
+                f"looks like a regular expression but does not compile ({exc})",
+                "correct the regex, or write the literal path without regex characters",
+            )
+        ) from None
+
+
+def _specificity(pattern: str | re.Pattern[str], is_regex: bool) -> tuple[int, int, int]:
+    """Literal paths first, then more path segments, then longer patterns."""
+    text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    return (int(is_regex), -text.count("/"), -len(text))
+
+
+def compile_resources(resources: object, options: Mapping[str, object]) -> tuple[Resource, ...]:
+    """Compile ``resources`` with the keyword ``options`` as each resource's defaults."""
+    entries: list[tuple[object, Mapping[str, object]]]
+    if isinstance(resources, str | re.Pattern):
+        entries = [(resources, {})]
+    elif isinstance(resources, Mapping):
+        entries = list(resources.items())
+    elif isinstance(resources, Iterable) and not isinstance(resources, bytes):
+        entries = [(pattern, {}) for pattern in resources]
+    else:
+        raise ConfigurationTypeError(
+            describe(
+                "resources",
+                resources,
+                "expected a path pattern, a list of them, or a dict {pattern: {option: value}}",
+                "write resources=r'/api/*' or resources={r'/api/*': {'origins': '...'}}",
+            )
+        )
+
+    compiled: list[tuple[tuple[int, int, int], Resource]] = []
+    for pattern, overrides in entries:
+        if not isinstance(pattern, str | re.Pattern) or (
+            isinstance(pattern, re.Pattern) and not isinstance(pattern.pattern, str)
+        ):
+            raise ConfigurationTypeError(
+                describe(
+                    "resources", pattern, "a pattern must be a str or a compiled str regex", "write r'/api/*'"
+                )
+            )
+        if not isinstance(overrides, Mapping):
+            raise ConfigurationTypeError(
+                describe(
+                    f"resources[{pattern!r}]",
+                    overrides,
+                    "each resource maps to a dict of options",
+                    "write {'origins': [...], ...}, or {} for the defaults",
+                )
+            )
+        where = f"resources[{pattern!r}]"
+        check_option_names(overrides, RESOURCE_OPTIONS, where)
+        matcher, is_regex = compile_path(pattern)
+        label = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+        resource = Resource(label, matcher, build_options({**options, **overrides}, where))
+        compiled.append((_specificity(pattern, is_regex), resource))
+    compiled.sort(key=lambda pair: pair[0])
+    return tuple(resource for _, resource in compiled)
