@@ -25,6 +25,7 @@ _log = logging.getLogger("wsgi_cors")
 _ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 _ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
 _ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+_EMPTY_BODY = (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0"))
 
 
 class CORSMiddleware:
@@ -92,8 +93,8 @@ def _answer_preflight(
     if decision.vary:
         headers.append(("Vary", decision.vary))
     if not status.startswith("204"):
-        # RFC 9110 forbids Content-Length on 204; elsewhere it keeps keep-alive cheap.
-        headers.append(("Content-Length", "0"))
+        # RFC 9110 forbids a body's headers on 204; elsewhere they keep keep-alive cheap.
+        headers.extend(_EMPTY_BODY)
     start_response(status, headers)
     return []
 
