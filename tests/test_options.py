@@ -72,6 +72,7 @@ def test_credentials_with_send_wildcard_is_an_error() -> None:
         ("https://app.example.com#top", "no path, query or fragment", "write 'https://app.example.com'"),
         ("app.example.com", "needs a scheme", "write 'https://app.example.com'"),
         ("https://user@app.example.com", "no user name", "write 'https://app.example.com'"),
+        ("https://bücher.example", "ASCII (punycode) form", "write 'https://xn--bcher-kva.example'"),
     ],
 )
 def test_origin_that_no_browser_sends_is_an_error_with_the_fix(origin: str, problem: str, fix: str) -> None:
