@@ -1,5 +1,7 @@
 """Bottle: the ``Bottle`` object is the WSGI application; wrap it and serve the wrapper.
 
+Run it::
+
     python -m examples.bottle_app          # bottle's development server on 127.0.0.1:8000
     gunicorn examples.bottle_app:application
 """

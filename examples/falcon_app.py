@@ -3,6 +3,8 @@
 Falcon answers plain ``OPTIONS`` itself (with ``Allow``) and serialises errors as JSON with
 ``Vary: Accept``; both keep working, with CORS headers added and ``Origin`` merged into Vary.
 
+Run it::
+
     gunicorn examples.falcon_app:application
 """
 

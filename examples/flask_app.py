@@ -4,6 +4,8 @@ Wrapping ``wsgi_app`` (not ``app``) keeps ``app`` a Flask object, so ``flask run
 client and extensions still see Flask; no ``before_request`` or login check ever sees a
 preflight. (The ``wsgi_cors.flask`` adapter offers flask-cors's ``CORS(app)`` API instead.)
 
+Run it::
+
     flask --app examples.flask_app run --port 8000
 """
 

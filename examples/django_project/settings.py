@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SECRET_KEY = "example-only-not-secret"  # noqa: S105 (an example project never deployed)
+SECRET_KEY = "example-only-not-secret"  # an example never deployed, so not a secret
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
 ROOT_URLCONF = "examples.django_project.urls"
