@@ -78,17 +78,8 @@ def _status(source: str, text: str) -> int:
 def _resources(source: str, text: str) -> object:
     stripped = text.strip()
     if stripped[:1] in ("[", "{", '"'):
-        value = _json(source, stripped)
-        if isinstance(value, str | list | dict):
-            return value
-        raise ConfigurationTypeError(
-            describe(
-                source,
-                text,
-                "JSON resources must be a pattern, a list of patterns or an object",
-                'write {"/api/*": {"origins": ["https://app.example.com"]}}',
-            )
-        )
+        # A JSON string, array or object; the core checks what is inside.
+        return _json(source, stripped)
     patterns = _items(source, stripped)
     return patterns[0] if len(patterns) == 1 else patterns
 
@@ -175,12 +166,10 @@ class Configuration(NamedTuple):
 
 
 def _unknown(key: str, candidates: list[str], where: str) -> ConfigurationError:
-    close = difflib.get_close_matches(key.upper(), [c.upper() for c in candidates], n=1, cutoff=0.6)
-    if close:
-        suggestion = next(c for c in candidates if c.upper() == close[0])
-        fix = f"did you mean {suggestion!r}?"
-    else:
-        fix = f"use one of {', '.join(candidates)}"
+    """An unknown key, with the closest known name (case aside) or the list of names."""
+    by_upper = {candidate.upper(): candidate for candidate in candidates}
+    close = difflib.get_close_matches(key.upper(), list(by_upper), n=1, cutoff=0.6)
+    fix = f"did you mean {by_upper[close[0]]!r}?" if close else f"use one of {', '.join(candidates)}"
     return ConfigurationError(f"{where}: unknown option {key!r}. Fix: {fix}")
 
 
@@ -188,16 +177,14 @@ def _option_for(key: str, prefix: str, where: str) -> str:
     """The option a key names: an option name as is, or the prefixed form in any case."""
     if key in OPTION_NAMES:
         return key
+    names = sorted(OPTION_NAMES)
     if prefix and key.upper().startswith(prefix.upper()):
         name = key[len(prefix) :].lower()
         if name in OPTION_NAMES:
             return name
-        raise _unknown(key, [prefix.upper() + option.upper() for option in sorted(OPTION_NAMES)], where)
-    raise _unknown(
-        key,
-        sorted(OPTION_NAMES) + [prefix.upper() + option.upper() for option in sorted(OPTION_NAMES)],
-        where,
-    )
+        raise _unknown(key, [prefix.upper() + option.upper() for option in names], where)
+    # Option names first, so that "orgins" suggests "origins" rather than "CORS_ORIGINS".
+    raise _unknown(key, names + [prefix.upper() + option.upper() for option in names], where)
 
 
 def _gather(pairs: Mapping[str, object], prefix: str, where: str, text: bool) -> Configuration:
