@@ -12,8 +12,8 @@ import os
 wsgi_app = "examples.gunicorn_app:app"
 bind = "127.0.0.1:8000"
 workers = 2
-# Load the application in the master: a bad CORS_* variable stops gunicorn at once with the
-# error, instead of every worker failing to boot in turn.
+# Load the application in the master: a bad CORS_* variable is reported once, before any
+# worker is forked, and the workers share the policy built there.
 preload_app = True
 graceful_timeout = 5
 
