@@ -7,7 +7,7 @@ In code (``application`` below)::
 From an ini file (``examples/pyramid.ini``: ``[filter:cors] use = egg:wsgi-cors#cors`` in a
 ``[pipeline:main]``), where operators change origins without touching code::
 
-    pserve examples/pyramid.ini
+    PYTHONPATH=. pserve examples/pyramid.ini   # from the repository root
 """
 
 from __future__ import annotations

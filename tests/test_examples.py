@@ -267,3 +267,36 @@ class TestPlainWSGI:
     def test_wildcard_subdomain_origin_is_granted(self, plain: TestApp) -> None:
         response = plain.get("/api/items", headers={"Origin": "https://eu.example.org"})
         assert response.headers["Access-Control-Allow-Origin"] == "https://eu.example.org"
+
+
+class TestEnvironmentEntrypoint:
+    """examples/gunicorn_app.py, imported as a server would, with CORS_* in the environment."""
+
+    @pytest.fixture
+    def served(self, monkeypatch: pytest.MonkeyPatch) -> tuple[TestApp, Sent]:
+        for name in [name for name in os.environ if name.startswith("CORS_")]:
+            monkeypatch.delenv(name)
+        monkeypatch.setenv("CORS_ORIGINS", ALLOWED)
+        monkeypatch.setenv("CORS_ALLOW_HEADERS", "Content-Type, Authorization")
+        monkeypatch.setenv("CORS_SUPPORTS_CREDENTIALS", "true")
+        monkeypatch.setenv("CORS_EXPOSE_HEADERS", "X-Request-Id")
+        monkeypatch.setenv("CORS_MAX_AGE", "600")
+        module = importlib.reload(importlib.import_module("examples.gunicorn_app"))
+        sent = Sent(module.app)
+        return TestApp(sent), sent
+
+    def test_preflights(self, served: tuple[TestApp, Sent]) -> None:
+        client, sent = served
+        assert preflight(client, ALLOWED).body == b""
+        assert sent.headers == [*GRANTED_PREFLIGHT, ("Vary", PREFLIGHT_VARY), *EMPTY_BODY]
+        assert preflight(client, REFUSED).body == b""
+        assert sent.headers == [("Vary", PREFLIGHT_VARY), *EMPTY_BODY]
+
+    def test_actual_requests(self, served: tuple[TestApp, Sent]) -> None:
+        client, _ = served
+        granted = client.get("/api/items", headers={"Origin": ALLOWED})
+        assert granted.json == {"path": "/api/items", "method": "GET"}
+        assert cors_and_vary(granted) == {**GRANTED_ACTUAL, "Vary": "Origin"}
+        assert cors_and_vary(client.get("/api/items", headers={"Origin": REFUSED})) == {"Vary": "Origin"}
+        outside = client.get("/health", headers={"Origin": ALLOWED}, status=404)
+        assert cors_and_vary(outside) == {}
