@@ -159,6 +159,10 @@ class TestFromEnv:
         with pytest.raises(ConfigurationError, match=r"^CORS_ORIGINS='': set but empty"):
             from_env(CORS_ORIGINS="")
 
+    def test_a_list_of_only_commas_is_an_error(self) -> None:
+        with pytest.raises(ConfigurationError, match=r"^CORS_EXPOSE_HEADERS=' , ,': no entries"):
+            from_env(CORS_EXPOSE_HEADERS=" , ,")
+
     def test_other_variables_are_ignored(self) -> None:
         cors = from_env(PATH="/usr/bin", HOME="/root", MYCORS_ORIGINS="x", CORS_ORIGINS=ALLOWED)
         assert grant(cors, ALLOWED) == ALLOWED

@@ -56,7 +56,11 @@ def _items(source: str, text: str) -> list[str]:
                 describe(source, text, "a JSON value here must be an array of strings", 'write ["a", "b"]')
             )
         return [item.strip() for item in value]
-    return [item.strip() for line in stripped.splitlines() for item in line.split(",") if item.strip()]
+    items = [item.strip() for line in stripped.splitlines() for item in line.split(",") if item.strip()]
+    if not items:
+        # "," alone would otherwise become an empty list: for origins, trust nobody, silently.
+        raise ConfigurationError(describe(source, text, "no entries", "list at least one, comma-separated"))
+    return items
 
 
 def _seconds(source: str, text: str) -> int:
