@@ -380,7 +380,7 @@ def explain(policy: Policy, request: BrowserRequest | None, path: str, method: s
     verdict = Verdict()
     step = 3
     reasons = request.preflight_reasons()
-    data["preflight"] = None
+    data.update(preflight=None, actual=None)
     fix: str | None = None
     if reasons:
         say(f"{step}. The browser sends a preflight first: {'; '.join(reasons)}.")
