@@ -44,7 +44,10 @@ def test_granted_preflight_names_resource_rule_and_headers() -> None:
     assert "     < Access-Control-Allow-Headers: content-type" in lines
     assert "     < Access-Control-Allow-Credentials: true" in lines
     assert "     < Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers" in lines
-    assert lines[-1] == f"Verdict: ALLOWED. A page at {APP} can make this call and read the response."
+    assert lines[-1] == (
+        f"Verdict: ALLOWED. A page at {APP} can make this call and read the response "
+        "(response headers it can read: the safelisted ones only)."
+    )
 
 
 def test_simple_request_has_no_preflight_step() -> None:
@@ -181,6 +184,10 @@ def test_toml_config_file_with_a_cors_table(tmp_path: Path) -> None:
     status, report = run_json("--config", str(config), "--origin", "https://a.example.org", "--credentials")
     assert status == 0
     assert report["origin_rule"] == "pattern 'https://*.example.org'"
+    _, output = run("--config", str(config), "--origin", "https://a.example.org", "--credentials")
+    assert output.splitlines()[-1].endswith(
+        "(response headers it can read: the safelisted ones and X-Request-Id)."
+    )
     assert report["actual"]["headers"] == [  # type: ignore[index]
         ["Access-Control-Allow-Origin", "https://a.example.org"],
         ["Access-Control-Expose-Headers", "X-Request-Id"],

@@ -162,14 +162,18 @@ class Finding:
 
 @dataclass
 class Verdict:
+    """The checks made so far; the call succeeds only if every one of them passed."""
+
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """Whether a browser lets the page make the call and read the answer."""
         return all(finding.ok for finding in self.findings)
 
     @property
     def failure(self) -> Finding | None:
+        """The first failed check: the one a browser reports in its console."""
         return next((finding for finding in self.findings if not finding.ok), None)
 
     def add(self, ok: bool, message: str, console: str | None = None, fix: str | None = None) -> bool:
@@ -207,8 +211,10 @@ def cors_check(request: BrowserRequest, headers: Headers, verdict: Verdict, wher
             False,
             f"{where}: no Access-Control-Allow-Origin header",
             prefix + "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-            f"the {where} response must carry 'Access-Control-Allow-Origin: {request.origin}'"
-            + ("" if request.credentials else " (or '*')"),
+            f"the {'preflight response' if where == 'preflight' else 'response'} must carry "
+            f"'Access-Control-Allow-Origin: {request.origin}'"
+            + ("" if request.credentials else " (or '*')")
+            + "; with wsgi-cors, `wsgi-cors explain` says which option refused it",
         )
     allow_origin = ", ".join(values)
     if len(values) > 1 or "," in allow_origin:
@@ -323,6 +329,7 @@ def check_preflight(request: BrowserRequest, status: int, headers: Headers, verd
 
 
 def check_actual(request: BrowserRequest, headers: Headers, verdict: Verdict) -> bool:
+    """The CORS check on the actual response (any status: an error page must pass it too)."""
     return cors_check(request, headers, verdict, "response")
 
 

@@ -442,7 +442,12 @@ def explain(policy: Policy, request: BrowserRequest | None, path: str, method: s
     check_actual(request, headers, verdict)
     _say_findings(report, verdict, "response")
     data["actual"] = {"decision": decision.reason, "granted": decision.granted, "headers": headers}
-    return _verdict(report, request, verdict, fix, path, headers)
+    exposed = resource.options.expose_headers
+    if exposed == "*":
+        readable = "every response header" if not request.credentials else "the safelisted ones only"
+    else:
+        readable = f"the safelisted ones and {exposed}" if exposed else "the safelisted ones only"
+    return _verdict(report, request, verdict, fix, path, headers, readable)
 
 
 def _outcome(decision: Decision) -> str:
@@ -468,6 +473,7 @@ def _verdict(
     fix: str | None,
     url: str,
     headers: Headers,
+    readable_note: str | None = None,
 ) -> Report:
     failure = verdict.failure
     data = report.data
@@ -476,9 +482,12 @@ def _verdict(
     if failure is None:
         readable = readable_headers(request, headers)
         data.update(console=None, fix=None, readable_headers=readable)
+        if readable_note:
+            detail = f" (response headers it can read: {readable_note})."
+        else:
+            detail = f" (response headers it can read: {', '.join(readable)})." if readable else "."
         report.say(
-            f"Verdict: ALLOWED. A page at {request.origin} can make this call and read the response"
-            + (f" (response headers it can read: {', '.join(readable)})." if readable else ".")
+            f"Verdict: ALLOWED. A page at {request.origin} can make this call and read the response{detail}"
         )
         return report
     console = (
