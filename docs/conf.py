@@ -20,7 +20,7 @@ import wsgi_cors  # noqa: E402 (needs the path above)
 
 project = "wsgi-cors"
 author = "The wsgi-cors developers"
-copyright = "the wsgi-cors developers"  # noqa: A001 (Sphinx's name)
+copyright = "the wsgi-cors developers"
 release = version = wsgi_cors.__version__
 
 extensions = ["myst_parser", "sphinx.ext.autodoc"]
