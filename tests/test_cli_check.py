@@ -439,6 +439,8 @@ def test_server_that_never_answers_times_out_with_exit_2(capsys: pytest.CaptureF
         (["check", "http://127.0.0.1/", "--origin", APP, "--header", "Cookie: a=b"], "use --credentials"),
         (["check", "http://127.0.0.1/", "--origin", APP, "--header", "Bad Name: x"], "is not a header"),
         (["check", "http://127.0.0.1/", "--origin", APP, "--method", "GE T"], "is not an HTTP method"),
+        (["check", "http://127.0.0.1/", "--origin", APP, "--header", "X-A: 1\r\nX-B: 2"], "contains CR, LF"),
+        (["check", "http://127.0.0.1/", "--origin", "https://a.example\r\nX: y"], "is not an origin"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(

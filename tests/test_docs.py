@@ -214,3 +214,22 @@ def test_a_failing_example_names_its_page_and_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert 'File "page.md", line 10' in done.stderr
     assert "AssertionError" in done.stderr
+
+
+def _fenced(page: Path, info: str) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    return re.findall(rf"^```{info}\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_configuration_file_examples_are_the_file_the_console_example_reads() -> None:
+    """cli.md shows docs/cors-example.json, and the same in TOML: both must say what it says."""
+    import json
+
+    expected = json.loads((DOCS / "cors-example.json").read_text(encoding="utf-8"))
+    (shown_json,) = _fenced(DOCS / "cli.md", "json")
+    assert json.loads(shown_json) == expected
+    (shown_toml,) = _fenced(DOCS / "cli.md", "toml")
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        assert tomllib.loads(shown_toml) == expected

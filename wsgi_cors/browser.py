@@ -353,6 +353,8 @@ def parse_header_option(text: str) -> tuple[str, str]:
     name = name.strip()
     if not _TOKEN.fullmatch(name):
         raise ValueError(f"{text!r} is not a header: write NAME or 'NAME: value'")
+    if any(char in value for char in "\r\n\0"):
+        raise ValueError(f"the value of {name!r} contains CR, LF or NUL, which no browser sends")
     if name.lower() in FORBIDDEN_REQUEST_HEADERS or name.lower().startswith(("proxy-", "sec-")):
         raise ValueError(
             f"a page cannot set {name!r} (a forbidden request header); "

@@ -208,11 +208,11 @@ def load_app_policy(spec: str) -> Policy:
             if not callable(target):
                 raise UsageError(f"--app {spec!r}: {attribute} is not callable")
             target = target()
+        policy = find_policy(target)
     except UsageError:
         raise
     except Exception as exc:
         raise UsageError(f"--app {spec!r}: cannot load it ({type(exc).__name__}: {exc})") from None
-    policy = find_policy(target)
     if policy is None:
         raise UsageError(
             f"--app {spec!r}: no wsgi-cors middleware found in it (looked through .wsgi_app, .app and "
