@@ -66,7 +66,10 @@ def _preflight(request: BrowserRequest, headers: list[tuple[str, str]], status: 
 
 def test_methods_compare_case_sensitively_after_normalisation() -> None:
     granted = [("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Methods", "PATCH")]
-    assert not _preflight(BrowserRequest(APP, "patch"), granted).ok
+    lower = _preflight(BrowserRequest(APP, "patch"), granted)
+    assert lower.failure is not None
+    assert lower.failure.fix is not None
+    assert lower.failure.fix.startswith("write the method in upper case in the page ('PATCH')")
     assert _preflight(BrowserRequest(APP, "PATCH"), granted).ok
     assert _preflight(
         BrowserRequest(APP, "delete"), [*granted[:1], ("Access-Control-Allow-Methods", "DELETE")]

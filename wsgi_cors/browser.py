@@ -295,11 +295,17 @@ def check_preflight(request: BrowserRequest, status: int, headers: Headers, verd
         verdict.add(True, f"preflight: method {method} allowed by '*'")
     else:
         star = " ('*' does not count on a credentialed request)" if "*" in methods else ""
+        fix = f"list {method} in Access-Control-Allow-Methods (wsgi-cors: add it to methods)"
+        if method.upper() in methods:
+            fix = (
+                f"write the method in upper case in the page ({method.upper()!r}): methods compare "
+                "case-sensitively, and fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT"
+            )
         return verdict.add(
             False,
             f"preflight: method {method} not in Access-Control-Allow-Methods {methods!r}{star}",
             f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.",
-            f"list {method} in Access-Control-Allow-Methods (wsgi-cors: add it to methods)",
+            fix,
         )
     lowered_allowed = {name.lower() for name in allowed_headers}
     for name in request.unsafe_header_names:
