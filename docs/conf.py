@@ -44,6 +44,7 @@ nitpick_ignore = [
     ("py:class", "StartResponse"),
     ("py:class", "Iterable"),
     ("py:class", "collections.abc.Sequence"),
+    ("py:class", "collections.abc.Mapping"),
     ("py:class", "Mapping"),
     ("py:class", "Headers"),
     ("py:class", "NamedTuple"),
