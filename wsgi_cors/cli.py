@@ -105,14 +105,17 @@ def _add_option_flag(group: argparse._ArgumentGroup, name: str) -> None:
     flag = "--" + name.replace("_", "-")
     dest = "opt_" + name
     default = DEFAULTS.get(name)
+    about = f"the {name} option" + (f" (default: {default!r})" if name in DEFAULTS else "")
     if isinstance(default, bool):
-        group.add_argument(flag, dest=dest, action=argparse.BooleanOptionalAction, default=None)
+        group.add_argument(flag, dest=dest, action=argparse.BooleanOptionalAction, default=None, help=about)
     elif name in _LIST_OPTIONS:
-        group.add_argument(flag, dest=dest, action="append", metavar="VALUE", help="repeat for a list")
+        group.add_argument(
+            flag, dest=dest, action="append", metavar="VALUE", help=about + "; repeat for a list"
+        )
     elif name in _INT_OPTIONS or isinstance(default, int):
-        group.add_argument(flag, dest=dest, type=int, metavar="N")
+        group.add_argument(flag, dest=dest, type=int, metavar="N", help=about)
     else:
-        group.add_argument(flag, dest=dest, metavar="VALUE")
+        group.add_argument(flag, dest=dest, metavar="VALUE", help=about)
 
 
 def _add_request_arguments(parser: argparse.ArgumentParser, *, origin_required: bool) -> None:
