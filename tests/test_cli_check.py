@@ -466,3 +466,10 @@ def test_python_dash_m_runs_the_command(servers: dict[str, str]) -> None:
     )
     assert done.returncode == 1
     assert "Verdict: BLOCKED (response): Access-Control-Allow-Origin has several values" in done.stdout
+
+
+def test_console_script_is_declared() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "wsgi-cors"]
+    assert script.value == "wsgi_cors.cli:main"
