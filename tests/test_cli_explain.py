@@ -214,6 +214,7 @@ def app_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
         "def create_app():\n"
         "    return FlaskLike()\n"
         "plain = api\n"
+        "risky = CORSMiddleware(api, origins='*', supports_credentials=True)\n"
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
@@ -265,3 +266,10 @@ def test_malformed_config_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureF
     config.write_text("[1, 2]")
     assert main(["explain", "--config", str(config)]) == 2
     assert "must hold a table of options" in capsys.readouterr().err
+
+
+def test_app_security_warnings_are_reported(app_module: str) -> None:
+    status, report = run_json("--app", f"{app_module}:risky", "--origin", APP)
+    assert status == 0
+    (warning,) = report["warnings"]  # type: ignore[misc]
+    assert str(warning).startswith("origins='*': with supports_credentials=True every origin is echoed back")

@@ -33,7 +33,7 @@ from .browser import (
     parse_headers,
     readable_headers,
 )
-from .errors import WsgiCorsError
+from .errors import CORSSecurityWarning, WsgiCorsError
 from .middleware import merge_headers
 from .options import DEFAULTS, OPTION_NAMES
 from .origins import OriginRules
@@ -251,7 +251,11 @@ def load_policy(args: argparse.Namespace) -> tuple[Policy, str, list[str]]:
     if args.app:
         if args.config or options:
             raise UsageError("--app reads the configuration from the application: give no other options")
-        return load_app_policy(args.app), f"the middleware in {args.app}", []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CORSSecurityWarning)
+            policy = load_app_policy(args.app)
+        warned = [str(w.message) for w in caught if issubclass(w.category, CORSSecurityWarning)]
+        return policy, f"the middleware in {args.app}", warned
     source = "the defaults"
     merged: dict[str, object] = {}
     if args.config:
