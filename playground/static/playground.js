@@ -5,7 +5,7 @@
 
 const API = document.querySelector('meta[name="api"]').content;
 const PORT = location.port;
-const PROBE_TIMEOUT_MS = 15000;
+const PROBE_TIMEOUT_MS = 60000;  // generous: a loaded machine can take long to start a frame
 // Chromium caches a preflight without Access-Control-Max-Age for 5 seconds.
 const CACHE_WAIT_MS = 6000;
 

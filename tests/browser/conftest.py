@@ -1,14 +1,16 @@
 """Real Chromium for the browser suite: found (or the suite is skipped, loudly), launched once.
 
 The driver is Playwright's Python package talking the DevTools protocol to Debian's
-``/usr/bin/chromium`` (``executable_path``): no browser is downloaded. Every configuration
-gets its own playground servers and its own browser context (fresh cookies and preflight
-cache); all pages run at once, so the whole run takes about as long as its slowest page.
+``/usr/bin/chromium`` (``executable_path``): no browser is downloaded. One launch per
+adapter; every configuration gets its own playground servers and its own browser context
+(fresh cookies and preflight cache), and all pages run at once (asyncio), so a run takes
+about as long as its slowest page (the 6 s preflight-cache case).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import importlib.util
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,16 +18,18 @@ import pytest
 
 from playground.serve import CHROMIUM_FLAGS, Adapter, Playground, find_chromium
 
-from .cases import CASE_NAMES
+from .cases import CASE_NAMES, CONFIG_NAMES
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage
+    from playwright.async_api import ConsoleMessage
 
-PAGE_TIMEOUT_MS = 45_000
+PAGE_TIMEOUT_MS = 120_000
+# Pages at once: each costs a handful of renderer processes, and the machine has 2 cores.
+CONCURRENT_PAGES = 10
 _judge: dict[str, str] = {}
 
 
-@dataclass
+@dataclass(repr=False)
 class PageRun:
     """One configuration's page: the verdicts it reported and what Chromium logged."""
 
@@ -33,6 +37,9 @@ class PageRun:
     adapter: str
     results: dict[str, dict[str, str]]
     console: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<PageRun {self.adapter}/{self.config}: {len(self.results)} verdicts>"
 
     def explain(self, case: str) -> str:
         outcome = self.results.get(case, {"verdict": "(no result)", "detail": ""})
@@ -54,45 +61,63 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def browser(chromium: str) -> Iterator[Browser]:
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')"
+def flask_adapter_present() -> bool:
+    return importlib.util.find_spec("wsgi_cors.flask") is not None
+
+
+def run_pages(chromium: str, adapters: tuple[Adapter, ...], configs: tuple[str, ...]) -> dict[str, PageRun]:
+    """Launch Chromium once, load the playground once per adapter and configuration, all
+    pages at once, and collect every verdict, keyed ``adapter/config``."""
+    async_api = pytest.importorskip(
+        "playwright.async_api", reason="the playwright package is missing (pip install -e '.[test]')"
     )
-    with sync_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS[1:]), headless=True)
-        _judge["version"] = f"Chromium {launched.version} ({chromium})"
+    return asyncio.run(_run_pages(async_api, chromium, adapters, configs))
+
+
+async def _run_pages(
+    async_api: Any, chromium: str, adapters: tuple[Adapter, ...], configs: tuple[str, ...]
+) -> dict[str, PageRun]:
+    async with async_api.async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS[1:]))
+        _judge["version"] = f"Chromium {browser.version} ({chromium})"
+        playgrounds: list[Playground] = []
         try:
-            yield launched
+            for adapter in adapters:
+                for config in configs:
+                    playgrounds.append(Playground(config, adapter).start())
+            slots = asyncio.Semaphore(CONCURRENT_PAGES)
+            runs = await asyncio.gather(*(_run_page(browser, playground, slots) for playground in playgrounds))
         finally:
-            launched.close()
+            for playground in playgrounds:
+                playground.stop()
+            await browser.close()
+    return {f"{run.adapter}/{run.config}": run for run in runs}
 
 
-def run_pages(browser: Browser, adapter: Adapter, configs: tuple[str, ...]) -> dict[str, PageRun]:
-    """Load the playground once per configuration, all at once, and collect every verdict."""
-    started: list[tuple[Playground, Any, PageRun]] = []
+async def _run_page(browser: Any, playground: Playground, slots: asyncio.Semaphore) -> PageRun:
+    async with slots:
+        return await _judge_page(browser, playground)
+
+
+async def _judge_page(browser: Any, playground: Playground) -> PageRun:
+    run = PageRun(playground.config, playground.adapter, {})
+    context = await browser.new_context()
     try:
-        for config in configs:
-            playground = Playground(config, adapter).start()
-            context = browser.new_context()
-            started.append((playground, context, PageRun(config, adapter, {})))
-            # The private-network case needs Local Network Access, which Chromium asks the
-            # user for; grant it, so that what remains to judge is the server's CORS answer.
-            context.grant_permissions(["local-network-access"], origin=playground.page_origin)
-            page = context.new_page()
-            page.on("console", _recorder(started[-1][2]))
-            page.goto(playground.page_url)
-        for _, context, run in started:
-            page = context.pages[0]
-            try:
-                page.wait_for_function("document.documentElement.dataset.done === 'true'", timeout=PAGE_TIMEOUT_MS)
-            finally:
-                run.results = page.evaluate("window.playground ? window.playground.results : {}")
+        # The private-network case needs Local Network Access, which Chromium asks the user
+        # for; grant it, so that what remains to judge is the server's CORS answer.
+        await context.grant_permissions(["local-network-access"], origin=playground.page_origin)
+        page = await context.new_page()
+        page.on("console", _recorder(run))
+        await page.goto(playground.page_url, wait_until="commit")
+        try:
+            await page.wait_for_function(
+                "document.documentElement.dataset.done === 'true'", timeout=PAGE_TIMEOUT_MS
+            )
+        finally:
+            run.results = await page.evaluate("window.playground ? window.playground.results : {}")
     finally:
-        for playground, context, _ in started:
-            context.close()
-            playground.stop()
-    return {run.config: run for _, _, run in started}
+        await context.close()
+    return run
 
 
 def _recorder(run: PageRun) -> Any:
@@ -104,10 +129,10 @@ def _recorder(run: PageRun) -> Any:
 
 
 @pytest.fixture(scope="session")
-def middleware_runs(browser: Browser) -> dict[str, PageRun]:
-    from .cases import CONFIG_NAMES
-
-    return run_pages(browser, "middleware", CONFIG_NAMES)
+def browser_runs(chromium: str) -> dict[str, PageRun]:
+    """Every page of the session; the Flask adapter's too when it exists, in the same launch."""
+    adapters: tuple[Adapter, ...] = ("middleware", "flask") if flask_adapter_present() else ("middleware",)
+    return run_pages(chromium, adapters, CONFIG_NAMES)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
