@@ -43,7 +43,11 @@ def answer(method: str, path: str, cookie_header: str) -> Answer:
 
 def _json(status: str, data: object, extra: list[tuple[str, str]] | None = None) -> Answer:
     body = json.dumps(data).encode()
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"),
+    ]
     return status, headers + (extra or []), body
 
 
@@ -77,7 +81,6 @@ def flask_api(options: Mapping[str, Any]) -> WSGIApplication:
     without them.
     """
     from flask import Flask, Response, request
-
     from wsgi_cors.flask import CORS  # type: ignore[import-not-found,unused-ignore]
 
     app = Flask("playground")

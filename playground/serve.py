@@ -34,7 +34,7 @@ from .api import PreflightCounter, flask_api, middleware_api
 from .configs import CONFIGS, options_for
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 Adapter = Literal["middleware", "flask"]
 
@@ -80,9 +80,10 @@ class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
 class _Handler(WSGIRequestHandler):
     verbose = False
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib's name)
+    def log_message(self, format: str, *args: object) -> None:
         if self.verbose:
-            print(f"  [{self.server.server_address[1]}] {format % args}", flush=True)
+            port = getattr(self.server, "server_port", "?")
+            print(f"  [{port}] {format % args}", flush=True)
 
 
 class _VerboseHandler(_Handler):
@@ -168,12 +169,16 @@ class Playground:
         if path in ("/", "/index.html"):
             return _send(start_response, "text/html; charset=utf-8", self._index())
         if path == "/playground.js":
-            return _send(start_response, "text/javascript; charset=utf-8", (STATIC / "playground.js").read_bytes())
+            return _send(
+                start_response, "text/javascript; charset=utf-8", (STATIC / "playground.js").read_bytes()
+            )
         if path == "/probe.html":
             # treat-as-public-address puts the frame in the public address space, so its call
             # to the loopback API is a private network request (Chromium: Local Network Access).
             csp = [("Content-Security-Policy", "treat-as-public-address")] if "public" in query else []
-            return _send(start_response, "text/html; charset=utf-8", (STATIC / "probe.html").read_bytes(), csp)
+            return _send(
+                start_response, "text/html; charset=utf-8", (STATIC / "probe.html").read_bytes(), csp
+            )
         if path == "/_preflights":
             counted = {"count": self.counter.count(query.get("path", [""])[0])}
             counted["private_network"] = self.counter.private_network
@@ -214,7 +219,11 @@ def _send(
     extra: Sequence[tuple[str, str]] = (),
     status: str = "200 OK",
 ) -> list[bytes]:
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    headers = [
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"),
+    ]
     start_response(status, [*headers, *extra])
     return [body]
 
@@ -240,12 +249,18 @@ def screenshot(playground: Playground, output: Path, chromium: str, timeout: flo
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m playground", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--config", default="allow-all", choices=list(CONFIGS), help="middleware configuration")
-    parser.add_argument("--adapter", default="middleware", choices=["middleware", "flask"], help="how CORS is added")
+    parser.add_argument(
+        "--config", default="allow-all", choices=list(CONFIGS), help="middleware configuration"
+    )
+    parser.add_argument(
+        "--adapter", default="middleware", choices=["middleware", "flask"], help="how CORS is added"
+    )
     parser.add_argument(
         "--page-port", type=int, help="port of the page on 127.0.0.1 (default 8000; 0: any free port)"
     )
-    parser.add_argument("--api-port", type=int, help="port of the API on localhost (default 8001; 0: any free port)")
+    parser.add_argument(
+        "--api-port", type=int, help="port of the API on localhost (default 8001; 0: any free port)"
+    )
     parser.add_argument("--screenshot", type=Path, metavar="FILE", help="write a PNG of the page and exit")
     parser.add_argument("--list", action="store_true", help="list the configurations and exit")
     args = parser.parse_args(argv)

@@ -45,7 +45,14 @@ CASES: tuple[Case, ...] = (
     Case("simple-get", "page", "GET", "/api/items", (), False, None, "no preflight"),
     Case("json-post", "page", "POST", "/api/items", ("content-type",), False, None, "preflighted"),
     Case(
-        "put-custom-header", "page", "PUT", "/api/items/1", ("content-type", "x-custom-header"), False, None, ""
+        "put-custom-header",
+        "page",
+        "PUT",
+        "/api/items/1",
+        ("content-type", "x-custom-header"),
+        False,
+        None,
+        "",
     ),
     Case("delete-custom-header", "page", "DELETE", "/api/items/1", ("x-custom-header",), False, None, ""),
     Case(
@@ -101,7 +108,11 @@ _DEFAULT = {
     "bare-domain-origin": "allowed",
     "private-network": "allowed",
 }
-_ONLY_PAGE_ORIGIN = {"unlisted-origin": "blocked", "subdomain-origin": "blocked", "bare-domain-origin": "blocked"}
+_ONLY_PAGE_ORIGIN = {
+    "unlisted-origin": "blocked",
+    "subdomain-origin": "blocked",
+    "bare-domain-origin": "blocked",
+}
 
 # ... and what each configuration changes.
 _CHANGES: dict[str, dict[str, str]] = {
@@ -130,6 +141,8 @@ _CHANGES: dict[str, dict[str, str]] = {
 
 #: (configuration, case, expected verdict) for every configuration and case.
 EXPECTED: tuple[tuple[str, str, str], ...] = tuple(
-    (config, case, {**_DEFAULT, **changes}[case]) for config, changes in _CHANGES.items() for case in CASE_NAMES
+    (config, case, {**_DEFAULT, **changes}[case])
+    for config, changes in _CHANGES.items()
+    for case in CASE_NAMES
 )
 CONFIG_NAMES = tuple(_CHANGES)

@@ -86,7 +86,9 @@ async def _run_pages(
                 for config in configs:
                     playgrounds.append(Playground(config, adapter).start())
             slots = asyncio.Semaphore(CONCURRENT_PAGES)
-            runs = await asyncio.gather(*(_run_page(browser, playground, slots) for playground in playgrounds))
+            runs = await asyncio.gather(
+                *(_run_page(browser, playground, slots) for playground in playgrounds)
+            )
         finally:
             for playground in playgrounds:
                 playground.stop()
@@ -137,4 +139,6 @@ def browser_runs(chromium: str) -> dict[str, PageRun]:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if "version" in _judge:
-        terminalreporter.write_line(f"browser tests judged by {_judge['version']}, {len(CASE_NAMES)} cases a page")
+        terminalreporter.write_line(
+            f"browser tests judged by {_judge['version']}, {len(CASE_NAMES)} cases a page"
+        )
