@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import importlib.util
 import json
 import os
 import shutil
@@ -30,8 +31,11 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
-from .api import PreflightCounter, flask_api, middleware_api
-from .configs import CONFIGS, options_for
+if __package__ in (None, ""):  # run as ``python playground/serve.py``: make the package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playground.api import PreflightCounter, flask_api, middleware_api
+from playground.configs import CONFIGS, options_for
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -239,7 +243,7 @@ def screenshot(playground: Playground, output: Path, chromium: str, timeout: flo
             chromium,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
-            "--window-size=1200,1300",
+            "--window-size=1200,1000",
             "--virtual-time-budget=30000",
             f"--screenshot={output.resolve()}",
             playground.page_url,
@@ -265,6 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the configurations and exit")
     args = parser.parse_args(argv)
 
+    if args.adapter == "flask" and importlib.util.find_spec("wsgi_cors.flask") is None:
+        print("the Flask adapter (wsgi_cors.flask) is not installed in this checkout", file=sys.stderr)
+        return 2
     if args.list:
         for name in CONFIGS:
             print(f"{name:20} {json.dumps(options_for(name, args.page_port or 8000))}")
@@ -298,9 +305,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if __package__ in (None, ""):  # python playground/serve.py
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from playground.serve import main as _main
-
-        raise SystemExit(_main())
     raise SystemExit(main())
