@@ -54,10 +54,11 @@ class PageRun:
 def chromium() -> str:
     path = find_chromium()
     if path is None:
-        pytest.skip(
-            "Chromium is not installed (apt-get install chromium, or set WSGI_CORS_CHROMIUM): "
+        _judge["skipped"] = (
+            "Chromium was not found (apt-get install chromium, or set WSGI_CORS_CHROMIUM): "
             "the real-browser CORS tests did NOT run"
         )
+        pytest.skip(_judge["skipped"])
     return path
 
 
@@ -138,6 +139,8 @@ def browser_runs(chromium: str) -> dict[str, PageRun]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if "skipped" in _judge:
+        terminalreporter.write_line(f"BROWSER TESTS SKIPPED: {_judge['skipped']}", yellow=True, bold=True)
     if "version" in _judge:
         terminalreporter.write_line(
             f"browser tests judged by {_judge['version']}, {len(CASE_NAMES)} cases a page"
