@@ -12,7 +12,7 @@ import pytest
 from playground.api import SESSION_COOKIE, middleware_api
 from playground.configs import CONFIGS, options_for
 from playground.serve import Playground
-from tests.browser.cases import CASE_NAMES, CASES, CONFIG_NAMES, EXPECTED
+from tests.browser.cases import CASE_NAMES, CASES, CONFIG_NAMES, EXPECTED, origin_of
 
 VERDICTS = {"allowed", "blocked", "readable", "hidden", "cached", "not cached"}
 
@@ -121,3 +121,9 @@ def test_stopping_the_playground_frees_both_ports() -> None:
     for port in ports:
         with pytest.raises(ConnectionRefusedError):
             request(port, "GET", "/")
+
+
+def test_origin_of_a_case_is_the_page_or_its_frame() -> None:
+    by_name = {case.name: case for case in CASES}
+    assert origin_of(by_name["simple-get"], 8000) == "http://127.0.0.1:8000"
+    assert origin_of(by_name["subdomain-origin"], 8000) == "http://sub.app.localhost:8000"

@@ -93,6 +93,17 @@ CASES: tuple[Case, ...] = (
 )
 CASE_NAMES = tuple(case.name for case in CASES)
 
+
+def origin_of(case: Case, page_port: int) -> str:
+    """The ``Origin`` a case's request carries when the page is served on ``page_port``.
+
+    Pair it with ``playground.configs.options_for(config, page_port)`` to ask another judge
+    (``Policy.decide``, ``wsgi-cors check``) the same question Chromium answered.
+    """
+    host = "127.0.0.1" if case.origin == "page" else case.origin
+    return f"http://{host}:{page_port}"
+
+
 # The verdicts under the default options (any origin, no credentials, nothing exposed) ...
 _DEFAULT = {
     "simple-get": "allowed",
