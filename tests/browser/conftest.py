@@ -2,9 +2,9 @@
 
 The driver is Playwright's Python package talking the DevTools protocol to Debian's
 ``/usr/bin/chromium`` (``executable_path``): no browser is downloaded. One launch per
-adapter; every configuration gets its own playground servers and its own browser context
-(fresh cookies and preflight cache), and all pages run at once (asyncio), so a run takes
-about as long as its slowest page (the 6 s preflight-cache case).
+session; every adapter and configuration gets its own playground servers and its own
+browser context (fresh cookies and preflight cache), and the pages run concurrently
+(asyncio), so a run takes a few times its slowest page (the 6 s preflight-cache case).
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ async def _run_pages(
     async_api: Any, chromium: str, adapters: tuple[Adapter, ...], configs: tuple[str, ...]
 ) -> dict[str, PageRun]:
     async with async_api.async_playwright() as driver:
+        # CHROMIUM_FLAGS without "--headless", which Playwright adds in its own form.
         browser = await driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS[1:]))
         _judge["version"] = f"Chromium {browser.version} ({chromium})"
         playgrounds: list[Playground] = []
