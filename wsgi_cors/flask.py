@@ -295,7 +295,7 @@ def _register_blueprint(blueprint: Blueprint, policy: Policy) -> None:
     except AssertionError:  # already registered: Flask takes no new setup functions
         pass
     if has_app_context() and any(bp is blueprint for bp in current_app.blueprints.values()):
-        _middleware_for(current_app)
+        _middleware_for(_current_app())
         return
     if any(any(bp is blueprint for bp in app.blueprints.values()) for app in _APPS):
         return  # its applications already have a middleware, which will see the new policy
@@ -396,6 +396,11 @@ def cross_origin(*args: Any, **options: Any) -> Callable[[F], F]:
     return decorator
 
 
+def _current_app() -> Flask:
+    """The application itself, not its proxy: policies are cached per app in weak maps."""
+    return cast("Flask", cast("Any", current_app)._get_current_object())
+
+
 def _in_view_decision(resource: ResourcePolicy) -> Decision:
     environ = request.environ
     origin = environ.get("HTTP_ORIGIN")
@@ -412,7 +417,7 @@ def _before_view(spec: _ViewCORS, automatic: bool) -> Response | None:
         return None
     if request.environ.get(_VIEW_MARK):  # the middleware answered any preflight already
         return current_app.make_default_options_response()
-    resource = spec.policy_for(current_app)
+    resource = spec.policy_for(_current_app())
     decision = _in_view_decision(resource)
     if decision.answer:
         response = current_app.response_class(status=int(resource.options.preflight_status[:3]))
@@ -427,7 +432,7 @@ def _after_view(spec: _ViewCORS, rv: ResponseReturnValue) -> ResponseReturnValue
     if request.environ.get(_VIEW_MARK):
         return rv  # the middleware adds the headers in start_response
     response = make_response(rv)
-    _set_headers(response, _in_view_decision(spec.policy_for(current_app)))
+    _set_headers(response, _in_view_decision(spec.policy_for(_current_app())))
     return response
 
 
