@@ -720,3 +720,15 @@ def test_cross_origin_validates_at_decoration_time() -> None:
         cross_origin(supports_credentials=True, send_wildcard=True)
     with pytest.warns(CORSSecurityWarning):
         cross_origin(supports_credentials=True)
+
+
+def test_a_decorated_view_conflicting_with_app_config_fails_at_cors_app() -> None:
+    app = make_app(CORS_SEND_WILDCARD=True)
+
+    @app.route("/view")
+    @cross_origin(supports_credentials=True, origins=A)
+    def view() -> str:
+        return "view"
+
+    with pytest.raises(ConfigurationError, match="send_wildcard"):
+        CORS(app, resources=[])

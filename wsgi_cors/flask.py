@@ -337,6 +337,11 @@ class CORS:
         elif isinstance(app, Flask):
             policy = Policy.from_options({**config_options(app), **self._options, **options})
             _middleware_for(app).add(policy)
+            # Views decorated so far read this app's config too: fail now, not on a request.
+            for view in app.view_functions.values():
+                spec = getattr(view, _VIEW_ATTRIBUTE, None)
+                if isinstance(spec, _ViewCORS):
+                    spec.policy_for(app)
         else:
             raise ConfigurationTypeError(
                 describe("CORS", app, "expected a Flask application or a Blueprint", "pass CORS(app)")
