@@ -732,3 +732,70 @@ def test_a_decorated_view_conflicting_with_app_config_fails_at_cors_app() -> Non
 
     with pytest.raises(ConfigurationError, match="send_wildcard"):
         CORS(app, resources=[])
+
+
+# --- routing: how the middleware finds the view ---------------------------------------------
+
+
+def test_a_decorated_view_with_converters_is_found() -> None:
+    app = make_app()
+
+    @app.route("/items/<int:item_id>")
+    @cross_origin(origins=A)
+    def item(item_id: int) -> str:
+        return str(item_id)
+
+    CORS(app, origins=B)
+    assert cors(get(app, "/items/7"))["Access-Control-Allow-Origin"] == A
+    assert cors(get(app, "/items/x", origin=B))["Access-Control-Allow-Origin"] == B  # 404: the app's
+
+
+def test_a_decorated_view_on_a_non_ascii_path_is_found() -> None:
+    app = make_app()
+
+    @app.route("/café")
+    @cross_origin(origins=A)
+    def cafe() -> str:
+        return "café"
+
+    CORS(app, origins=B)
+    assert cors(get(app, "/caf%C3%A9"))["Access-Control-Allow-Origin"] == A
+
+
+def test_views_are_told_apart_by_subdomain() -> None:
+    app = Flask(__name__, subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test"
+
+    @app.route("/data", subdomain="api")
+    @cross_origin(origins=A)
+    def api_data() -> str:
+        return "api"
+
+    @app.route("/data", subdomain="www")
+    def www_data() -> str:
+        return "www"
+
+    CORS(app, origins=B)
+    client = app.test_client()
+    api = client.get("/data", base_url="http://api.example.test", headers={"Origin": A})
+    www = client.get("/data", base_url="http://www.example.test", headers={"Origin": A})
+    assert (api.data, cors(api)["Access-Control-Allow-Origin"]) == (b"api", A)
+    assert (www.data, cors(www)) == (b"www", {"Vary": "Origin"})
+
+
+def test_distinct_hosts_cannot_grow_the_adapter_cache_without_bound() -> None:
+    app = make_app()
+
+    @app.route("/view")
+    @cross_origin(origins=A)
+    def view() -> str:
+        return "view"
+
+    CORS(app, origins=B)
+    client = app.test_client()
+    for number in range(200):
+        response = client.get("/view", base_url=f"http://host{number}.test", headers={"Origin": A})
+        assert cors(response)["Access-Control-Allow-Origin"] == A
+    middleware = app.wsgi_app
+    assert isinstance(middleware, FlaskCORSMiddleware)
+    assert len(middleware._adapters) <= 64

@@ -19,9 +19,13 @@ How it works, and why:
   (``app.create_url_adapter(...).match()``, the same adapter Flask builds, so host and
   subdomain matching agree) and picks the decorator's policy for that view, else the
   blueprint's, else the application's. For a preflight it matches the method being asked
-  for, so the answer is the one of the view that will serve the actual request. Applications
-  without decorators or blueprint policies never pay for this: their requests take the
-  plain path lookup of the core middleware.
+  for, so the answer is the one of the view that will serve the actual request. Only paths
+  that begin like one of those views' routes are matched (a ``startswith`` on a tuple
+  settles the rest), and the URL adapter is cached per host, so a routed request costs one
+  ``match()``; applications without decorators or blueprint policies take the plain path
+  lookup of the core middleware. The alternative, decorated views adding headers
+  themselves as in flask-cors, would leave their preflights behind ``before_request``
+  hooks and their error responses without headers.
 * A decorated view also works without ``CORS(app)``: with no middleware around it, the view
   itself asks the same policy and adds the headers to its response, as flask-cors does
   (preflights then run after ``before_request`` hooks; call ``CORS(app, resources=[])`` to
@@ -58,10 +62,11 @@ from .options import OPTION_NAMES, RESOURCE_OPTIONS, check_option_names
 from .policy import Decision, Policy, ResourcePolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from flask.typing import ResponseReturnValue
+    from werkzeug.routing import MapAdapter
     from werkzeug.wrappers import Response
 
     from .middleware import ExcInfo
@@ -86,6 +91,7 @@ _ERROR_MARK = "wsgi_cors.flask.error"
 _VIEW_MARK = "wsgi_cors.flask.view"
 
 _VIEW_ATTRIBUTE = "_wsgi_cors_view"
+_MAX_ADAPTERS = 64
 _EXTENSION = "wsgi_cors"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -158,8 +164,11 @@ class FlaskCORSMiddleware:
         self.app = app
         self.policies: list[Policy] = []  # application-wide, newest first (flask-cors order)
         self._seen: tuple[int, int, int] | None = None
-        self._scoped = False
         self._blueprints: dict[str, list[Policy]] = {}
+        # Static beginnings of the routes of decorated views and policy blueprints: a path
+        # starting with none of them needs no routing. Empty: the application has none.
+        self._scoped_prefixes: tuple[str, ...] = ()
+        self._adapters: dict[tuple[object, ...], MapAdapter | None] = {}
 
     def add(self, policy: Policy) -> None:
         self.policies.insert(0, policy)
@@ -172,48 +181,88 @@ class FlaskCORSMiddleware:
         return None
 
     def _refresh(self) -> None:
-        """Find decorated views and blueprint policies; re-run when routes or CORS(bp) change."""
+        """Find decorated views and blueprint policies; re-run when views or CORS(bp) change.
+
+        Flask refuses new routes once it has served a request, so counting views and
+        blueprints (and CORS(bp) calls) is enough to notice every change.
+        """
         app = self.flask_app
         self._seen = (len(app.view_functions), len(app.blueprints), _generation)
         self._blueprints = {name: _BLUEPRINTS[bp] for name, bp in app.blueprints.items() if bp in _BLUEPRINTS}
-        decorated = any(hasattr(view, _VIEW_ATTRIBUTE) for view in app.view_functions.values())
-        self._scoped = decorated or bool(self._blueprints)
+        scoped = {
+            endpoint
+            for endpoint, view in app.view_functions.items()
+            if hasattr(view, _VIEW_ATTRIBUTE) or self._blueprint_policies(endpoint)
+        }
+        prefixes = {
+            rule.rule.split("<", 1)[0] for rule in app.url_map.iter_rules() if rule.endpoint in scoped
+        }
+        self._scoped_prefixes = tuple(sorted(prefixes))
+        self._adapters.clear()
 
-    def _endpoint(self, environ: WSGIEnvironment) -> str | None:
+    def _blueprint_policies(self, endpoint: str) -> Iterator[Policy]:
+        """The policies of the endpoint's blueprints, innermost first (``a.b.view``: a.b, a)."""
+        name = endpoint.rpartition(".")[0]
+        while name:
+            yield from self._blueprints.get(name, ())
+            name = name.rpartition(".")[0]
+
+    def _adapter(self, environ: WSGIEnvironment) -> MapAdapter | None:
+        """Flask's own URL adapter for the request's host, cached: building one costs more
+        than matching. Bounded, since the Host header is the client's to choose."""
+        key = (
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            environ.get("wsgi.url_scheme"),
+            environ.get("SCRIPT_NAME"),
+            environ.get("HTTP_CONNECTION"),
+            environ.get("HTTP_UPGRADE"),
+        )
+        try:
+            return self._adapters[key]
+        except KeyError:
+            pass
         app = self.flask_app
         try:
             adapter = app.create_url_adapter(app.request_class(environ))
-            if adapter is None:
-                return None
-            method = environ.get("REQUEST_METHOD", "GET")
+        except Exception:  # e.g. an untrusted Host: Flask will refuse the request itself
+            _log.debug("no URL adapter for host %r", environ.get("HTTP_HOST"), exc_info=True)
+            adapter = None
+        if len(self._adapters) >= _MAX_ADAPTERS:
+            self._adapters.clear()
+        self._adapters[key] = adapter
+        return adapter
+
+    def _endpoint(self, environ: WSGIEnvironment, path: str) -> str | None:
+        adapter = self._adapter(environ)
+        if adapter is None:
+            return None
+        path = _wsgi_path(path)
+        method = environ.get("REQUEST_METHOD", "GET")
+        try:
             if method == "OPTIONS" and _ACRM in environ and "HTTP_ORIGIN" in environ:
                 # A preflight speaks for the request that follows: route the method it asks for.
                 try:
-                    return str(adapter.match(method=str(environ[_ACRM]).upper())[0])
+                    return str(adapter.match(path, method=str(environ[_ACRM]).upper())[0])
                 except MethodNotAllowed:
                     pass
-            return str(adapter.match(method=method)[0])
+            return str(adapter.match(path, method=method)[0])
         except HTTPException:  # 404, 405 and redirects: no view, Flask answers them itself
-            return None
-        except Exception:  # e.g. an untrusted Host: Flask will refuse the request itself
-            _log.debug("URL matching failed for %r", environ.get("PATH_INFO"), exc_info=True)
             return None
 
     def _scoped_resource(self, environ: WSGIEnvironment, path: str) -> ResourcePolicy | None:
-        endpoint = self._endpoint(environ)
+        endpoint = self._endpoint(environ, path)
         if endpoint is not None:
             view = self.flask_app.view_functions.get(endpoint)
             spec: _ViewCORS | None = getattr(view, _VIEW_ATTRIBUTE, None)
             if spec is not None:
                 environ[_VIEW_MARK] = True
                 return spec.policy_for(self.flask_app)
-            name = endpoint.rpartition(".")[0]
-            while name:  # nested blueprints: "parent.child.view" -> "parent.child", "parent"
-                for policy in self._blueprints.get(name, ()):
-                    resource = policy.resource_for(path)
-                    if resource is not None:
-                        return resource
-                name = name.rpartition(".")[0]
+            for policy in self._blueprint_policies(endpoint):
+                resource = policy.resource_for(path)
+                if resource is not None:
+                    return resource
         return self._app_resource(path)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -221,7 +270,11 @@ class FlaskCORSMiddleware:
         if self._seen != (len(app.view_functions), len(app.blueprints), _generation):
             self._refresh()
         path = environ.get("PATH_INFO", "")
-        resource = self._scoped_resource(environ, path) if self._scoped else self._app_resource(path)
+        prefixes = self._scoped_prefixes
+        if prefixes and path.startswith(prefixes):
+            resource = self._scoped_resource(environ, path)
+        else:
+            resource = self._app_resource(path)
         if resource is None:
             return self.app(environ, start_response)
         # From here on, the core middleware's flow: the policy decides, we deliver.
@@ -240,6 +293,16 @@ class FlaskCORSMiddleware:
         if not decision.headers and decision.vary is None:
             return self.app(environ, start_response)
         return self.app(environ, _adding(environ, start_response, decision, resource.intercept_exceptions))
+
+
+def _wsgi_path(path: str) -> str:
+    """PATH_INFO as werkzeug routes it: WSGI's latin-1 string carries the UTF-8 bytes."""
+    if path.isascii():
+        return path
+    try:
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # not a WSGI string after all: route it as it is
+        return path
 
 
 def _adding(
