@@ -10,7 +10,7 @@ import pytest
 from flask import Blueprint, Flask, abort, request
 from werkzeug.test import TestResponse
 
-from wsgi_cors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning
+from wsgi_cors import ConfigurationError, ConfigurationTypeError, CORSMiddleware, CORSSecurityWarning
 from wsgi_cors.flask import CORS, FlaskCORSMiddleware, cross_origin
 
 A = "https://a.example"
@@ -85,6 +85,8 @@ def test_cors_app_installs_one_middleware_around_wsgi_app() -> None:
     assert app.extensions["wsgi_cors"] is app.wsgi_app
     assert not isinstance(app.wsgi_app.app, FlaskCORSMiddleware)
     assert len(app.wsgi_app.policies) == 3
+    assert isinstance(app.wsgi_app, CORSMiddleware)
+    assert app.wsgi_app.policy is app.wsgi_app.policies[0]
 
 
 def test_preflight_is_answered_before_before_request_hooks() -> None:

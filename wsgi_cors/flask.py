@@ -57,7 +57,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
-from .middleware import _answer_preflight, _trace, merge_headers
+from .middleware import CORSMiddleware, _answer_preflight, _trace, merge_headers
 from .options import OPTION_NAMES, RESOURCE_OPTIONS, check_option_names
 from .policy import Decision, Policy, ResourcePolicy
 
@@ -151,18 +151,19 @@ _APPS: weakref.WeakSet[Flask] = weakref.WeakSet()
 _generation = 0  # bumped on each CORS(bp), so middlewares know to look again
 
 
-class FlaskCORSMiddleware:
+class FlaskCORSMiddleware(CORSMiddleware):
     """The WSGI middleware that ``CORS`` installs around ``app.wsgi_app``.
 
-    It asks the same :class:`~wsgi_cors.policy.ResourcePolicy` as
-    :class:`~wsgi_cors.CORSMiddleware`; what it adds is the choice of policy for views and
-    blueprints, which needs the Flask URL map.
+    A :class:`~wsgi_cors.CORSMiddleware` whose decisions come from the same
+    :class:`~wsgi_cors.policy.ResourcePolicy`; what it adds is the choice of policy for
+    views and blueprints, which needs the Flask URL map. ``policies`` holds the
+    application-wide ones, newest first (flask-cors's order); ``policy`` is the newest.
     """
 
     def __init__(self, flask_app: Flask, app: WSGIApplication) -> None:
+        super().__init__(app, resources=[])  # no application-wide policy until init_app adds one
         self.flask_app = flask_app
-        self.app = app
-        self.policies: list[Policy] = []  # application-wide, newest first (flask-cors order)
+        self.policies: list[Policy] = []
         self._seen: tuple[int, int, int] | None = None
         self._blueprints: dict[str, list[Policy]] = {}
         # Static beginnings of the routes of decorated views and policy blueprints: a path
@@ -172,6 +173,7 @@ class FlaskCORSMiddleware:
 
     def add(self, policy: Policy) -> None:
         self.policies.insert(0, policy)
+        self.policy = policy
 
     def _app_resource(self, path: str) -> ResourcePolicy | None:
         for policy in self.policies:
