@@ -194,7 +194,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
         scoped = {
             endpoint
             for endpoint, view in app.view_functions.items()
-            if hasattr(view, _VIEW_ATTRIBUTE) or self._blueprint_policies(endpoint)
+            if hasattr(view, _VIEW_ATTRIBUTE) or next(self._blueprint_policies(endpoint), None)
         }
         prefixes = {
             rule.rule.split("<", 1)[0] for rule in app.url_map.iter_rules() if rule.endpoint in scoped
