@@ -438,6 +438,8 @@ def cross_origin(*args: Any, **options: Any) -> Callable[[F], F]:
         if inspect.iscoroutinefunction(view):
 
             async def async_view(*a: Any, **kw: Any) -> Any:
+                if _middleware_did_it():
+                    return await view(*a, **kw)
                 early = _before_view(spec, automatic)
                 if early is not None:
                     return early
@@ -447,6 +449,8 @@ def cross_origin(*args: Any, **options: Any) -> Callable[[F], F]:
         else:
 
             def sync_view(*a: Any, **kw: Any) -> Any:
+                if _middleware_did_it():
+                    return view(*a, **kw)
                 early = _before_view(spec, automatic)
                 if early is not None:
                     return early
@@ -464,6 +468,12 @@ def cross_origin(*args: Any, **options: Any) -> Callable[[F], F]:
         return cast("F", wrapped)
 
     return decorator
+
+
+def _middleware_did_it() -> bool:
+    """The middleware applied this view's policy, and there is no OPTIONS to answer here."""
+    environ = request.environ
+    return environ.get(_VIEW_MARK) is True and environ.get("REQUEST_METHOD") != "OPTIONS"
 
 
 def _current_app() -> Flask:
