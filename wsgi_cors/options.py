@@ -184,6 +184,23 @@ def _tokens(name: str, value: object, *, upper: bool = False) -> list[str] | Non
 
 
 def _header_rule(value: object) -> HeaderRule:
+    # flask-cors accepts compiled regexes here too; names are compared lower-cased, so they
+    # are recompiled case-insensitively.
+    entries = [value] if isinstance(value, re.Pattern) else value
+    if isinstance(entries, Iterable) and not isinstance(entries, str | bytes | Mapping):
+        entries = list(entries)
+        compiled = [entry for entry in entries if isinstance(entry, re.Pattern)]
+        if compiled:
+            rest = _header_rule([entry for entry in entries if not isinstance(entry, re.Pattern)])
+            for entry in compiled:
+                if not isinstance(entry.pattern, str):
+                    raise ConfigurationTypeError(
+                        describe(
+                            "allow_headers", entry, "a bytes regex never matches", "compile a str pattern"
+                        )
+                    )
+            extra = tuple(re.compile(entry.pattern, entry.flags | re.IGNORECASE) for entry in compiled)
+            return HeaderRule(any=rest.any, names=rest.names, patterns=rest.patterns + extra)
     items = _items("allow_headers", value)
     if "*" in items or ".*" in items:
         return HeaderRule(any=True, names=frozenset(), patterns=())
