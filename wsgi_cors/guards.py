@@ -88,7 +88,7 @@ PUBLIC_SUFFIXES = frozenset(
         "web.app", "firebaseapp.com", "appspot.com", "run.app", "cloudfunctions.net",
         "azurewebsites.net", "azurestaticapps.net", "cloudapp.net", "azureedge.net",
         "blob.core.windows.net", "cloudfront.net", "s3.amazonaws.com", "elasticbeanstalk.com",
-        "amplifyapp.com", "onrender.com", "fly.dev", "glitch.me", "repl.co", "ngrok.io",
+        "amplifyapp.com", "onrender.com", "fly.dev", "repl.co", "ngrok.io",
         "ngrok-free.app", "blogspot.com", "readthedocs.io", "surge.sh", "deno.dev",
         "pythonanywhere.com", "ondigitalocean.app", "digitaloceanspaces.com", "myshopify.com",
     }
