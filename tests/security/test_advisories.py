@@ -91,8 +91,14 @@ def test_cve_2024_6221_private_network_access_is_granted_only_when_enabled_and_a
 @pytest.mark.parametrize(
     "resources",
     [
-        {r"/(?:api|public|static|assets|media|downloads)/.*": {"origins": "*"}, "/api/admin": {"origins": ADMIN}},
-        {r"/(?:api|public|static|assets|media|downloads)/.*": {"origins": "*"}, r"/api/admin/*": {"origins": ADMIN}},
+        {
+            r"/(?:api|public|static|assets|media|downloads)/.*": {"origins": "*"},
+            "/api/admin": {"origins": ADMIN},
+        },
+        {
+            r"/(?:api|public|static|assets|media|downloads)/.*": {"origins": "*"},
+            r"/api/admin/*": {"origins": ADMIN},
+        },
         {r"/api/*": {"origins": "*"}, r"/api/admin/.*": {"origins": ADMIN}},
         {r"/.*": {"origins": "*"}, "/api/admin": {"origins": ADMIN}},
     ],

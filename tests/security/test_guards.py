@@ -24,7 +24,9 @@ class Case(NamedTuple):
 
 
 WARNINGS = [
-    Case("credentials_with_any_origin", {"origins": "*", "supports_credentials": True}, "'*'", "any web site"),
+    Case(
+        "credentials_with_any_origin", {"origins": "*", "supports_credentials": True}, "'*'", "any web site"
+    ),
     Case(
         "credentials_with_any_origin",
         {"origins": [r"https://.*"], "supports_credentials": True},
@@ -124,9 +126,16 @@ ERRORS = [
     Case("forbidden_allow_headers", {"allow_headers": ["Content-Type", "Cookie"]}, "'cookie'", "forbidden"),
     Case("forbidden_allow_headers", {"allow_headers": "X-Token, Host"}, "'host'", "forbidden request header"),
     Case("forbidden_allow_headers", {"allow_headers": ["Sec-Fetch-Site"]}, "'sec-fetch-site'", "forbidden"),
-    Case("forbidden_allow_headers", {"allow_headers": ["Proxy-Authorization"]}, "'proxy-authorization'", "never"),
+    Case(
+        "forbidden_allow_headers",
+        {"allow_headers": ["Proxy-Authorization"]},
+        "'proxy-authorization'",
+        "never",
+    ),
     Case("forbidden_allow_headers", {"allow_headers": ["Origin"]}, "'origin'", "can never take effect"),
-    Case("forbidden_expose_headers", {"expose_headers": ["Set-Cookie"]}, "'set-cookie'", "forbidden response"),
+    Case(
+        "forbidden_expose_headers", {"expose_headers": ["Set-Cookie"]}, "'set-cookie'", "forbidden response"
+    ),
     Case("forbidden_methods", {"methods": ["GET", "TRACE"]}, "'TRACE'", "forbidden method"),
     Case("forbidden_methods", {"methods": "get, connect"}, "'CONNECT'", "browsers refuse to send it"),
 ]
@@ -200,13 +209,22 @@ SAFE = [
     {},
     {"origins": "*"},
     {"origins": ["https://app.example.com", "https://*.example.com"], "supports_credentials": True},
-    {"origins": ["http://localhost:3000", "http://127.0.0.1:8000", "http://[::1]:5173"], "supports_credentials": True},
+    {
+        "origins": ["http://localhost:3000", "http://127.0.0.1:8000", "http://[::1]:5173"],
+        "supports_credentials": True,
+    },
     {"origins": [r"http://localhost:\d+", r"https://app\.example\.com"], "supports_credentials": True},
     {"origins": ["https://myapp.github.io", "https://*.myapp.github.io"], "supports_credentials": True},
     {"origins": ["https://*.github.io"]},  # no credentials: nothing to steal beyond a public read
     {"origins": ["http://app.example.com"]},
     {"origins": ["null"]},
-    {"origins": [r"^https://api\.example\.com$", r"https://[a-z.]+\.example\.com", r"https://.+\.example\.com"]},
+    {
+        "origins": [
+            r"^https://api\.example\.com$",
+            r"https://[a-z.]+\.example\.com",
+            r"https://.+\.example\.com",
+        ]
+    },
     {"origins": ["https://a.example"], "supports_credentials": True, "expose_headers": ["X-Request-Id"]},
     {"allow_headers": ["Content-Type", "Authorization", "X-Requested-With", r"X-Custom-.*"]},
     {"expose_headers": "*"},

@@ -183,7 +183,9 @@ def test_preflight_answers_vary_on_the_request_method_and_headers() -> None:
     middleware = CORSMiddleware(RecordingApp(), origins=[TRUSTED])
     for origin in (TRUSTED, "https://refused.example"):
         response = call(middleware, method="OPTIONS", origin=origin, request_method="PUT")
-        assert response.values("Vary") == ["Origin, Access-Control-Request-Method, Access-Control-Request-Headers"]
+        assert response.values("Vary") == [
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+        ]
 
 
 def test_vary_is_merged_into_the_applications_own_once() -> None:
@@ -211,7 +213,9 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("origin", INJECTIONS)
 @pytest.mark.parametrize("origins", ["*", [TRUSTED], [r"https://example\.com.*"]])
-def test_an_origin_with_control_characters_or_separators_is_never_echoed(origin: str, origins: object) -> None:
+def test_an_origin_with_control_characters_or_separators_is_never_echoed(
+    origin: str, origins: object
+) -> None:
     middleware = CORSMiddleware(RecordingApp(), origins=origins)
     for response in (
         call(middleware, origin=origin),
