@@ -104,6 +104,8 @@ _LOOPBACK_PATTERN_START = re.compile(
     r"(?:localhost|127\\?\.0\\?\.0\\?\.1|\\?\[::1\\?\])(?![a-z0-9.\\-])", re.I
 )
 
+_REGEX_SYNTAX = frozenset("[](){}*+?|^$\\")
+
 Severity = Literal["error", "warning"]
 
 
@@ -278,53 +280,58 @@ def unescaped_dot_in_regex(options: Options) -> Iterator[Finding]:
     for label in origins.labels:
         if is_host_wildcard(label):
             continue
-        position = _literal_looking_dot(label)
-        if position is None:
+        positions = _literal_looking_dots(label)
+        if not positions:
             continue
-        escaped = label[:position] + "\\" + label[position:]
+        escaped = "".join("\\." if index in positions else char for index, char in enumerate(label))
+        where = ", ".join(str(index) for index in positions)
+        where = f"'.' at position {where} is" if len(positions) == 1 else f"'.' at positions {where} are"
         yield Finding(
             "warning",
             describe(
                 "origins",
                 label,
-                f"the '.' at position {position} is unescaped, so it matches any character: the "
-                "pattern also matches look-alike hosts an attacker can register "
-                f"(e.g. {_lookalike(label, position)!r})",
-                f"escape it ({escaped!r}), or write exact origins and 'https://*.domain' wildcards",
+                f"the {where} unescaped, so it matches any character: the pattern "
+                f"also matches look-alike hosts an attacker can register{_lookalike(label, positions[0])}",
+                f"escape each literal dot ({escaped!r}), or list exact origins and 'https://*.domain'",
             ),
         )
 
 
-def _literal_looking_dot(pattern: str) -> int | None:
-    """The index of an unescaped ``.`` between two name characters, outside ``[...]``."""
+def _literal_looking_dots(pattern: str) -> list[int]:
+    """The indices of each unescaped ``.`` outside ``[...]`` that is followed by a name character.
+
+    ``.*``, ``.+``, ``.{2}`` and ``(.)`` are deliberate wildcards; ``.example`` almost never is.
+    """
+    found: list[int] = []
     in_class = False
-    previous_is_name_char = False
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             index += 2
-            previous_is_name_char = False
             continue
         if in_class:
             in_class = char != "]"
         elif char == "[":
             in_class = True
+            if pattern[index + 1 : index + 2] == "]":  # a ']' first in a class is literal
+                index += 1
         elif (
             char == "."
-            and previous_is_name_char
             and index + 1 < len(pattern)
             and (pattern[index + 1].isalnum() or pattern[index + 1] == "-")
         ):
-            return index
-        previous_is_name_char = not in_class and (char.isalnum() or char == "-")
+            found.append(index)
         index += 1
-    return None
+    return found
 
 
 def _lookalike(label: str, position: int) -> str:
+    """An example origin the pattern wrongly matches, where the rest of it is plain text."""
     text = (label[:position] + "x" + label[position + 1 :]).removeprefix("^").removesuffix("$")
-    return text.replace("\\", "")
+    text = re.sub(r"\\(.)", r"\1", text)
+    return "" if _REGEX_SYNTAX & set(text) else f" (e.g. {text!r})"
 
 
 # --- headers, methods, max_age, private network ------------------------------------------------

@@ -97,13 +97,25 @@ WARNINGS = [
         "unescaped_dot_in_regex",
         {"origins": ["^https://api.example.com$"]},
         "'^https://api.example.com$'",
-        "'.' at position 12 is unescaped",
+        "'.' at positions 12, 20 are unescaped",
     ),
     Case(
         "unescaped_dot_in_regex",
         {"origins": [r"https://[a-z]+\.example.com"]},
         r"'https://[a-z]+\\.example.com'",
         "'.' at position 23 is unescaped",
+    ),
+    Case(
+        "unescaped_dot_in_regex",
+        {"origins": [r"https://(www|api).example\.com"]},
+        r"'https://(www|api).example\\.com'",
+        r"Fix: escape each literal dot ('https://(www|api)\\.example\\.com')",
+    ),
+    Case(
+        "unescaped_dot_in_regex",
+        {"origins": [r"https://[a-z0-9-]+.example\.com(:\d+)?"]},
+        r"'https://[a-z0-9-]+.example\\.com(:\\d+)?'",
+        "'.' at position 18 is unescaped",
     ),
     Case(
         "wildcard_expose_with_credentials",
