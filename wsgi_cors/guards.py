@@ -5,8 +5,8 @@ yields :class:`Finding` values. An ``error`` finding is a setting that cannot ha
 its author wanted (browsers ignore it), so construction fails with
 :class:`~wsgi_cors.ConfigurationError`; a ``warning`` finding is a legal setting that opens a
 known hole, reported as :class:`~wsgi_cors.CORSSecurityWarning` so that a deployment can
-escalate it with ``-W error::wsgi_cors.CORSSecurityWarning``. Each message names the option,
-the value, the danger and the fix.
+escalate it with ``warnings.simplefilter("error", CORSSecurityWarning)``. Each message names
+the option, the value, the danger and the fix.
 
 Public suffixes: the core has no runtime dependencies, so :data:`PUBLIC_SUFFIXES` is a small
 curated list (multi-label country suffixes and the large hosting platforms where anyone can

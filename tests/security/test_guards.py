@@ -318,3 +318,12 @@ def test_a_wildcard_under_a_registrable_domain_of_a_public_suffix_is_not_flagged
         warnings.simplefilter("always")
         CORSMiddleware(RecordingApp(), origins=["https://*.example.co.uk"], supports_credentials=True)
     assert caught == []
+
+
+def test_the_documented_escalation_turns_every_guard_warning_into_an_error() -> None:
+    """What README and SECURITY.md tell deployments to run, verbatim."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CORSSecurityWarning)
+        for case in WARNINGS:
+            with pytest.raises(CORSSecurityWarning):
+                CORSMiddleware(RecordingApp(), **case.options)
