@@ -334,7 +334,7 @@ def _lookalike(label: str, position: int) -> str:
     return "" if _REGEX_SYNTAX & set(text) else f" (e.g. {text!r})"
 
 
-# --- headers, methods, max_age, private network ------------------------------------------------
+# --- headers, methods, max_age --------------------------------------------------------------
 
 
 def forbidden_allow_headers(options: Options) -> Iterator[Finding]:
@@ -423,23 +423,6 @@ def max_age_beyond_browser_caps(options: Options) -> Iterator[Finding]:
     yield Finding("warning", describe("max_age", seconds, problem, f"use max_age={CHROMIUM_MAX_AGE} or less"))
 
 
-def private_network_for_any_origin(options: Options) -> Iterator[Finding]:
-    """Private Network Access for every origin lets any public site reach the private server."""
-    if not options.allow_private_network:
-        return
-    for label in _reflects_arbitrary(options):
-        yield Finding(
-            "warning",
-            describe(
-                "allow_private_network",
-                True,
-                f"with origins {label!r} any public web site may reach this server on the "
-                "private network through its visitors' browsers",
-                "list the origins that need private-network access",
-            ),
-        )
-
-
 #: Every guard, run in this order by :func:`check`.
 GUARDS: tuple[Guard, ...] = (
     credentials_with_any_origin,
@@ -452,5 +435,4 @@ GUARDS: tuple[Guard, ...] = (
     wildcard_expose_with_credentials,
     forbidden_methods,
     max_age_beyond_browser_caps,
-    private_network_for_any_origin,
 )

@@ -126,12 +126,6 @@ WARNINGS = [
     Case("max_age_beyond_browser_caps", {"max_age": 7201}, "max_age=7201", "Chromium caps"),
     Case("max_age_beyond_browser_caps", {"max_age": timedelta(days=1)}, "max_age=86400", "only Firefox"),
     Case("max_age_beyond_browser_caps", {"max_age": "86401"}, "max_age=86401", "no browser honours it"),
-    Case(
-        "private_network_for_any_origin",
-        {"allow_private_network": True},
-        "allow_private_network=True",
-        "any public web site may reach this server on the private network",
-    ),
 ]
 
 ERRORS = [
@@ -191,7 +185,6 @@ def guards_options_for(guard: str) -> set[str]:
         "unescaped_dot_in_regex": {"origins"},
         "wildcard_expose_with_credentials": {"expose_headers"},
         "max_age_beyond_browser_caps": {"max_age"},
-        "private_network_for_any_origin": {"allow_private_network"},
         "forbidden_allow_headers": {"allow_headers"},
         "forbidden_expose_headers": {"expose_headers"},
         "forbidden_methods": {"methods"},
@@ -244,6 +237,7 @@ SAFE = [
     {"max_age": 7200},
     {"max_age": timedelta(minutes=10)},
     {"origins": ["https://intranet.example"], "allow_private_network": True},
+    {"allow_private_network": True},
 ]
 
 
