@@ -42,7 +42,7 @@ app = CORSMiddleware(
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib's name)
+    def log_message(self, format: str, *args: object) -> None:
         print(f"  <- {self.address_string()} {format % args}", flush=True)
 
 

@@ -8,12 +8,14 @@ body, and every other response is the application's own iterable, returned as is
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
+from . import config
 from .policy import Decision, Policy, ResourcePolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from types import TracebackType
 
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -25,6 +27,7 @@ _log = logging.getLogger("wsgi_cors")
 _ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 _ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
 _ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+_EMPTY_BODY = (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0"))
 
 
 class CORSMiddleware:
@@ -48,6 +51,38 @@ class CORSMiddleware:
         self.app = app
         self.policy = Policy.from_options(options)
         self._resource_for = self.policy.resource_for
+
+    @classmethod
+    def from_env(
+        cls,
+        app: WSGIApplication,
+        environ: Mapping[str, str] | None = None,
+        prefix: str = config.DEFAULT_PREFIX,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> CORSMiddleware:
+        """Configure from ``CORS_*`` environment variables, for server entrypoints.
+
+        ``CORS_ORIGINS=https://a.example,https://b.example``, ``CORS_SUPPORTS_CREDENTIALS=true``,
+        ``CORS_MAX_AGE=600``, ``CORS_RESOURCES='{"/api/*": {}}'``: each variable is one option,
+        read by its type (see :mod:`wsgi_cors.config`). Variables override ``defaults``
+        (keyword options set in code). A malformed or unknown ``CORS_*`` variable raises
+        :class:`~wsgi_cors.ConfigurationError` naming it, so a typo fails the start-up
+        instead of leaving the default ``*`` in force.
+        """
+        gathered = config.from_env(os.environ if environ is None else environ, prefix)
+        return gathered.build(cls, app, defaults)
+
+    @classmethod
+    def from_mapping(
+        cls, app: WSGIApplication, mapping: Mapping[str, Any] | object, prefix: str = config.DEFAULT_PREFIX
+    ) -> CORSMiddleware:
+        """Configure from loaded settings: a TOML/YAML table, or a Django settings module.
+
+        Keys are option names (``origins``) or ``CORS_*`` names in any case (``CORS_ORIGINS``);
+        an unknown one is an error with a did-you-mean. An object that is not a mapping
+        (``django.conf.settings``) contributes its ``CORS_*`` attributes only.
+        """
+        return config.from_mapping(mapping, prefix).build(cls, app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         resource = self._resource_for(environ.get("PATH_INFO", ""))
@@ -92,8 +127,8 @@ def _answer_preflight(
     if decision.vary:
         headers.append(("Vary", decision.vary))
     if not status.startswith("204"):
-        # RFC 9110 forbids Content-Length on 204; elsewhere it keeps keep-alive cheap.
-        headers.append(("Content-Length", "0"))
+        # RFC 9110 forbids a body's headers on 204; elsewhere they keep keep-alive cheap.
+        headers.extend(_EMPTY_BODY)
     start_response(status, headers)
     return []
 

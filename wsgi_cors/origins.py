@@ -249,6 +249,15 @@ def _origin_problem(entry: str) -> tuple[str, str]:
         )
     if "@" in parts.netloc:
         return ("an origin has no user name or password", f"write {bare!r}")
+    if not parts.netloc.isascii():
+        try:
+            ascii_host = parts.netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = "xn--..."
+        return (
+            "browsers send internationalised host names in their ASCII (punycode) form",
+            f"write '{parts.scheme}://{ascii_host}'",
+        )
     return (
         "not a serialised origin (scheme://host[:port])",
         "write e.g. 'https://app.example.com:8443'",

@@ -1,0 +1,5 @@
+"""``python -m playground``: see :mod:`playground.serve`."""
+
+from playground.serve import main
+
+raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Resources: which paths get CORS, most specific pattern first, matched case-sensitively."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from werkzeug.test import Client
+
+from .support import ALLOWED, RecordingApp, cors_headers, preflight
+
+
+def allow_origin(client: Client, path: str, origin: str = ALLOWED) -> str | None:
+    return client.get(path, headers={"Origin": origin}).headers.get("Access-Control-Allow-Origin")
+
+
+@pytest.mark.parametrize(
+    ("path", "covered"),
+    [
+        ("/api", True),
+        ("/api/", True),
+        ("/api/v1/users", True),
+        ("/apiary", False),
+        ("/", False),
+        ("/API/users", False),
+    ],
+)
+def test_subtree_pattern_covers_the_path_and_below_only(
+    cors: Callable[..., Client], path: str, covered: bool
+) -> None:
+    assert (allow_origin(cors(resources=r"/api/*"), path) == ALLOWED) is covered
+
+
+def test_uncovered_path_is_untouched_even_for_preflights(
+    cors: Callable[..., Client], app: RecordingApp
+) -> None:
+    client = cors(resources=r"/api/*")
+    response = preflight(client, "/admin")
+    assert response.get_data() == b"app body"
+    assert cors_headers(response) == {}
+    assert len(app.calls) == 1
+    assert cors_headers(client.get("/admin")) == {}
+
+
+def test_literal_resource_matches_exactly(cors: Callable[..., Client]) -> None:
+    client = cors(resources=["/login", "/logout"])
+    assert allow_origin(client, "/login") == ALLOWED
+    assert allow_origin(client, "/login/extra") is None
+    assert allow_origin(client, "/loginx") is None
+
+
+def test_regex_resource_matches_from_the_start_of_the_path(cors: Callable[..., Client]) -> None:
+    client = cors(resources=r"/v\d+/")
+    assert allow_origin(client, "/v2/users") == ALLOWED
+    assert allow_origin(client, "/x/v2/users") is None
+
+
+def test_star_resource_covers_everything(cors: Callable[..., Client]) -> None:
+    client = cors(resources="*")
+    assert allow_origin(client, "/anything/at/all") == ALLOWED
+
+
+def test_matching_is_case_sensitive(cors: Callable[..., Client]) -> None:
+    client = cors(resources={"/api/*": {}, "/admin/*": {"origins": []}})
+    assert allow_origin(client, "/Api/x") is None
+
+
+def test_plus_in_a_path_is_a_plus(cors: Callable[..., Client]) -> None:
+    client = cors(resources=["/c++/docs"])
+    assert allow_origin(client, "/c++/docs") == ALLOWED
+    assert allow_origin(client, "/c  /docs") is None
+
+
+def test_per_resource_options_override_keyword_options(cors: Callable[..., Client]) -> None:
+    client = cors(
+        resources={r"/public/*": {"origins": "*", "send_wildcard": True}, r"/api/*": {}},
+        origins=[ALLOWED],
+        max_age=60,
+    )
+    assert allow_origin(client, "/public/x", "https://anyone.example") == "*"
+    assert allow_origin(client, "/api/x", "https://anyone.example") is None
+    assert allow_origin(client, "/api/x") == ALLOWED
+    assert preflight(client, "/public/x").headers["Access-Control-Max-Age"] == "60"
+
+
+def test_specific_pattern_wins_over_a_broad_one_whatever_the_order(cors: Callable[..., Client]) -> None:
+    # A broad pattern listed first must not decide for a path a specific pattern names.
+    client = cors(
+        resources={
+            r"/*": {"origins": "*", "send_wildcard": True},
+            r"/api/*": {"origins": ["https://a.example"]},
+            r"/api/admin/*": {"origins": ["https://admin.example"]},
+            "/api/admin/health": {"origins": ["https://health.example"]},
+        }
+    )
+    assert allow_origin(client, "/api/admin/health", "https://health.example") == "https://health.example"
+    assert allow_origin(client, "/api/admin/health", "https://admin.example") is None
+    assert allow_origin(client, "/api/admin/users", "https://admin.example") == "https://admin.example"
+    assert allow_origin(client, "/api/admin/users", "https://a.example") is None
+    assert allow_origin(client, "/api/users", "https://a.example") == "https://a.example"
+    assert allow_origin(client, "/other", "https://anyone.example") == "*"
+
+
+def test_resources_list_is_sorted_most_specific_first(cors: Callable[..., Client]) -> None:
+    from wsgi_cors import Policy
+
+    policy = Policy.from_options({"resources": [r"/*", r"/api/*", "/api/v1/users", r"/api/v1/*"]})
+    assert [resource.pattern for resource in policy.resources] == [
+        "/api/v1/users",
+        "/api/v1/*",
+        "/api/*",
+        "/*",
+    ]
