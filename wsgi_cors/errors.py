@@ -19,7 +19,9 @@ class CORSSecurityWarning(UserWarning):
     """A legal but risky setting.
 
     A category of its own so that deployments can escalate it with the standard filter,
-    for example ``python -W error::wsgi_cors.CORSSecurityWarning``.
+    ``warnings.simplefilter("error", CORSSecurityWarning)`` before building the middleware.
+    (``python -W error::wsgi_cors.CORSSecurityWarning`` is ignored: Python reads ``-W`` before
+    installed packages are importable.)
     """
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
-from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, describe
+from . import guards
+from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .origins import OriginRules, compile_origins
 
 DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
@@ -55,7 +54,6 @@ _BOOLEAN_OPTIONS = (
 # RFC 9110 section 5.6.2: header names and methods are tokens.
 TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HEADER_REGEX_MARKERS = frozenset("*\\[]?$^()")
-_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -118,10 +116,8 @@ def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") ->
             )
         )
     origins = compile_origins(merged["origins"], credentials=credentials)
-    if credentials:
-        _warn_risky_credentials(origins)
     methods = _tokens("methods", merged["methods"], upper=True)
-    return Options(
+    options = Options(
         origins=origins,
         methods=None if methods is None else frozenset(methods),
         allow_methods=None if methods is None else ", ".join(sorted(set(methods))),
@@ -137,6 +133,8 @@ def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") ->
         allow_private_network=flags["allow_private_network"],
         preflight_status=_status(merged["preflight_status"]),
     )
+    guards.check(options)
+    return options
 
 
 def _boolean(name: str, value: object) -> bool:
@@ -269,31 +267,3 @@ def _status(value: object) -> str:
         return f"{value} {HTTPStatus(value).phrase}"
     except ValueError:
         return f"{value} OK"
-
-
-def _warn_risky_credentials(origins: OriginRules) -> None:
-    if origins.any:
-        warnings.warn(
-            describe(
-                "origins",
-                "*",
-                "with supports_credentials=True every origin is echoed back, so any web site "
-                "can make credentialed calls and read the answers with your users' cookies",
-                "list the origins you trust instead of '*'",
-            ),
-            CORSSecurityWarning,
-            stacklevel=4,
-        )
-    for origin in sorted(origins.exact):
-        if origin.startswith("http://") and urlsplit(origin).hostname not in _LOOPBACK_HOSTS:
-            warnings.warn(
-                describe(
-                    "origins",
-                    origin,
-                    "a plain-HTTP origin trusted with credentials can be impersonated by anyone "
-                    "on the network path, who then acts with your users' cookies",
-                    "serve that site over HTTPS and list 'https://...' instead",
-                ),
-                CORSSecurityWarning,
-                stacklevel=4,
-            )

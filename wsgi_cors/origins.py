@@ -198,6 +198,11 @@ def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
     return "exact", None
 
 
+def is_host_wildcard(entry: str) -> bool:
+    """Whether an ``origins`` string is a ``scheme://*.domain[:port]`` host wildcard."""
+    return _HOST_WILDCARD.fullmatch(entry) is not None
+
+
 def _compile_host_wildcard(entry: str, option: str) -> re.Pattern[str]:
     match = _HOST_WILDCARD.fullmatch(entry)
     if match is None:
