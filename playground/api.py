@@ -81,6 +81,7 @@ def flask_api(options: Mapping[str, Any]) -> WSGIApplication:
     without them.
     """
     from flask import Flask, Response, request
+
     from wsgi_cors.flask import CORS  # type: ignore[import-not-found,unused-ignore]
 
     app = Flask("playground")
