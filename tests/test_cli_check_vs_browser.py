@@ -5,8 +5,9 @@ playground API served with every configuration of ``playground/configs.py``; wha
 concluded is ``EXPECTED`` in ``tests/browser/cases.py``. Here the same API, with the same
 configurations and both servings (``CORSMiddleware`` and the Flask adapter), is started on
 127.0.0.1 by the playground's own :class:`~playground.serve.Playground`, each case ``check`` can
-express is sent by ``wsgi-cors check --json``, and its verdict must be Chromium's. No browser
-runs here: the table is the judge, so this runs in every CI, with or without Chromium.
+express is sent by ``wsgi-cors check --json``, and its verdict must be Chromium's;
+``wsgi-cors explain`` must reach it too, offline, from the same configuration. No browser runs
+here: the table is the judge, so this runs in every CI, with or without Chromium.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from playground.configs import options_for
 from playground.serve import Adapter, Playground
 from tests.browser.cases import CASE_NAMES, CASES, CONFIG_NAMES, EXPECTED, Case, origin_of
 from wsgi_cors.cli import main
@@ -104,10 +106,17 @@ def test_check_reaches_chromiums_verdict(
     expected: str,
     playgrounds: dict[tuple[str, str], Playground],
 ) -> None:
+    request, playground = BY_NAME[case], playgrounds[adapter, config]
     out = io.StringIO()
-    status = main(check_argv(BY_NAME[case], playgrounds[adapter, config]), stdout=out)
+    status = main(check_argv(request, playground), stdout=out)
     report = json.loads(out.getvalue())
-    assert verdict_of(BY_NAME[case], status, report) == expected, report.get("console")
+    assert verdict_of(request, status, report) == expected, report.get("console")
+    if expected == "blocked":  # says so as Chromium's console would, and how to fix it
+        assert report["console"].startswith(
+            f"Access to fetch at 'http://127.0.0.1:{playground.api_port}{request.path}' from origin "
+            f"'{origin_of(request, playground.page_port)}' has been blocked by CORS policy: "
+        )
+        assert report["fix"]
 
 
 def test_every_case_is_compared_or_says_why_not() -> None:
@@ -146,3 +155,32 @@ def test_check_sends_each_case_as_the_page_does(playgrounds: dict[tuple[str, str
     assert dict(report["actual"]["request_headers"]) == {
         "Origin": f"http://sub.app.localhost:{playground.page_port}"
     }
+
+
+# ``explain`` judges the same configurations offline. It does not run the application, so it
+# cannot know which headers a response carries: the cases that read one are check's alone.
+EXPLAINED = [
+    (config, case, verdict)
+    for config, case, verdict in EXPECTED
+    if case not in NOT_EXPRESSIBLE and BY_NAME[case].reads is None
+]
+PAGE_PORT = 8000
+
+
+@pytest.mark.parametrize(
+    ("config", "case", "expected"), EXPLAINED, ids=[f"{config}/{case}" for config, case, _ in EXPLAINED]
+)
+def test_explain_reaches_chromiums_verdict(config: str, case: str, expected: str, tmp_path: Path) -> None:
+    options = tmp_path / "cors.json"
+    options.write_text(json.dumps(options_for(config, PAGE_PORT)))
+    request = BY_NAME[case]
+    argv = ["explain", "--config", str(options), "--path", request.path, "--method", request.method]
+    argv += ["--origin", origin_of(request, PAGE_PORT)]
+    for name in request.request_headers:
+        argv += ["--header", f"{name}: {PAGE_HEADER_VALUES[name]}"]
+    argv += ["--credentials", "--json"] if request.credentials else ["--json"]
+    out = io.StringIO()
+    status = main(argv, stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["warnings"] == []
+    assert verdict_of(request, status, report) == expected, report.get("console")
