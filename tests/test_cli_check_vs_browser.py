@@ -40,7 +40,7 @@ NOT_EXPRESSIBLE = {
 PAGE_HEADER_VALUES = {"content-type": "application/json", "x-custom-header": "playground"}
 
 #: The verdicts ``check`` can reach; ``cached``/``not cached`` are the preflight cache's.
-CHECK_VERDICTS = {"allowed", "blocked", "readable", "hidden"}
+VERDICTS_CHECK_CAN_REACH = {"allowed", "blocked", "readable", "hidden"}
 
 BY_NAME = {case.name: case for case in CASES}
 COMPARED = [
@@ -123,7 +123,7 @@ def test_every_case_is_compared_or_says_why_not() -> None:
     assert set(NOT_EXPRESSIBLE) <= set(CASE_NAMES)
     compared = set(CASE_NAMES) - set(NOT_EXPRESSIBLE)
     assert len(compared) == 10
-    assert {verdict for config, case, verdict in EXPECTED if case in compared} == CHECK_VERDICTS
+    assert {verdict for config, case, verdict in EXPECTED if case in compared} == VERDICTS_CHECK_CAN_REACH
     assert len(COMPARED) == len(ADAPTERS) * len(CONFIG_NAMES) * len(compared)
     # Every header a compared case sets has the value the page sends.
     assert {name for case in compared for name in BY_NAME[case].request_headers} == set(PAGE_HEADER_VALUES)
