@@ -59,11 +59,12 @@ class CORSMiddleware:
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
             decision = resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
             if decision.answer:
-                _trace(environ, resource, decision)
+                if _log.isEnabledFor(logging.DEBUG):
+                    _trace(environ, resource, decision)
                 return _answer_preflight(resource, decision, start_response)
         else:
             decision = resource.actual(origin)
-        if origin is not None:
+        if origin is not None and _log.isEnabledFor(logging.DEBUG):
             _trace(environ, resource, decision)
         if not decision.headers and decision.vary is None:
             return self.app(environ, start_response)
@@ -72,16 +73,16 @@ class CORSMiddleware:
 
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
     # Request values go through %r so that CR/LF in a path or origin cannot forge a log line.
-    if _log.isEnabledFor(logging.DEBUG):
-        _log.debug(
-            "%s %r from origin %r: resource %r, %s: %s",
-            environ.get("REQUEST_METHOD"),
-            environ.get("PATH_INFO", ""),
-            environ.get("HTTP_ORIGIN"),
-            resource.pattern,
-            "granted" if decision.granted else "refused",
-            decision.reason,
-        )
+    # Callers check isEnabledFor first: a disabled trace must not cost a call per request.
+    _log.debug(
+        "%s %r from origin %r: resource %r, %s: %s",
+        environ.get("REQUEST_METHOD"),
+        environ.get("PATH_INFO", ""),
+        environ.get("HTTP_ORIGIN"),
+        resource.pattern,
+        "granted" if decision.granted else "refused",
+        decision.reason,
+    )
 
 
 def _answer_preflight(

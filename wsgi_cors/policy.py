@@ -93,17 +93,35 @@ class ResourcePolicy:
             bool(static),
         )
 
+        # Every answer that does not name an arbitrary request origin is built once, here.
+        self._wildcard_answer = Decision(
+            False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), None, "'*' answer", True
+        )
+        self._not_an_origin = self._refuse("Origin is not a serialised origin", self._vary_actual)
+        self._not_allowed = self._refuse("origin not allowed", self._vary_actual)
+        # Browsers send an exact origin as it is configured (lower case, no default port), so
+        # its grant is a dictionary lookup; any other spelling takes the general path below.
+        self._exact_grants = {
+            exact: self._grant(exact) for exact in origins.exact if _ORIGIN_SHAPE.fullmatch(exact)
+        }
+
     def _refuse(self, reason: str, vary: str | None, answer: bool = False) -> Decision:
         return Decision(answer, (), vary, reason, False)
 
     def actual(self, origin: str) -> Decision:
         """An actual (non-preflight) request carrying ``Origin``."""
         if self._wildcard:
-            return Decision(False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), None, "'*' answer", True)
+            return self._wildcard_answer
+        granted = self._exact_grants.get(origin)
+        if granted is not None:
+            return granted
         if not _ORIGIN_SHAPE.fullmatch(origin):
-            return self._refuse("Origin is not a serialised origin", self._vary_actual)
+            return self._not_an_origin
         if not self._origins.allows(origin):
-            return self._refuse("origin not allowed", self._vary_actual)
+            return self._not_allowed
+        return self._grant(origin)
+
+    def _grant(self, origin: str) -> Decision:
         return Decision(
             False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, "origin allowed", True
         )
@@ -116,6 +134,8 @@ class ResourcePolicy:
         vary = self._vary_preflight
         if self._wildcard:
             allow_origin = "*"
+        elif origin in self._exact_grants:
+            allow_origin = origin
         elif not _ORIGIN_SHAPE.fullmatch(origin):
             return self._refuse("Origin is not a serialised origin", vary, answer)
         elif not self._origins.allows(origin):
@@ -125,23 +145,26 @@ class ResourcePolicy:
 
         # Fetch: methods are compared case-sensitively, but flask-cors users expect
         # case-insensitive matching; upper-casing keeps 'patch' from being refused.
-        if not TOKEN.fullmatch(method):
-            return self._refuse("Access-Control-Request-Method is not a method token", vary, answer)
-        if self._methods is not None and method.upper() not in self._methods:
-            return self._refuse(f"method {method!r} not in methods", vary, answer)
+        # A listed method, as browsers send it, is a token already upper-cased: both checks pass.
+        if self._methods is None or method not in self._methods:
+            if not TOKEN.fullmatch(method):
+                return self._refuse("Access-Control-Request-Method is not a method token", vary, answer)
+            if self._methods is not None and method.upper() not in self._methods:
+                return self._refuse(f"method {method!r} not in methods", vary, answer)
         allow_methods = self._allow_methods or method
 
         granted_headers = ""
         if request_headers:
             if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
                 return self._refuse("Access-Control-Request-Headers too long", vary, answer)
-            names = [name.strip() for name in request_headers.split(",")]
-            names = [name for name in names if name]
+            names = [stripped for name in request_headers.split(",") if (stripped := name.strip())]
             rule = self._allow_headers
+            any_header = rule.any
+            is_token = TOKEN.fullmatch
             for name in names:
-                if not TOKEN.fullmatch(name):
+                if not is_token(name):
                     return self._refuse("a requested header name is not a token", vary, answer)
-                if not rule.allows(name.lower()):
+                if not any_header and not rule.allows(name.lower()):
                     return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
             granted_headers = ", ".join(names)
 
