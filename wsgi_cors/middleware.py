@@ -48,9 +48,11 @@ class CORSMiddleware:
         self.app = app
         self.policy = Policy.from_options(options)
         self._resource_for = self.policy.resource_for
+        # The default resources=r"/*" covers every path: no path to match at all.
+        self._everywhere = self.policy.everywhere
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        resource = self._resource_for(environ.get("PATH_INFO", ""))
+        resource = self._everywhere or self._resource_for(environ.get("PATH_INFO", ""))
         if resource is None:
             return self.app(environ, start_response)
         origin = environ.get("HTTP_ORIGIN")
@@ -124,13 +126,14 @@ def merge_headers(
     """
     vary_at = -1
     for index, (name, _) in enumerate(headers):
-        lowered = name.lower()
-        if lowered == "access-control-allow-origin":
+        # Lower-casing only names of the right length: a name that lower-cases to ASCII keeps
+        # its length, and most response headers are neither of these two.
+        size = len(name)
+        if size == 27 and name.lower() == "access-control-allow-origin":
             return headers
-        if lowered == "vary":
+        if size == 4 and name.lower() == "vary":
             vary_at = index
-    merged = list(headers)
-    merged.extend(extra)
+    merged = [*headers, *extra]
     if vary is None:
         return merged
     if vary_at < 0:

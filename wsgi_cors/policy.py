@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .options import OPTION_NAMES, TOKEN, Options, check_option_names
-from .resources import Resource, compile_resources
+from .resources import Resource, compile_resources, every_path
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -185,6 +185,8 @@ class Policy:
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
+        #: The resource that answers for every path, when the first one matches them all.
+        self.everywhere = self._pairs[0][1] if self._pairs and self._pairs[0][0] is every_path else None
 
     @classmethod
     def from_options(cls, options: Mapping[str, object]) -> Policy:

@@ -31,7 +31,8 @@ class Resource:
     options: Options
 
 
-def _everything(path: str) -> bool:
+def every_path(path: str) -> bool:
+    """The matcher of the catch-all patterns; the policy recognises it to skip matching."""
     return True
 
 
@@ -41,7 +42,7 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool]:
         match = pattern.match
         return (lambda path: match(path) is not None), True
     if pattern in ("*", "/*", ".*", "/.*"):
-        return _everything, True
+        return every_path, True
     if _PATH_REGEX_MARKERS.isdisjoint(pattern):
         return pattern.__eq__, False
     if pattern.endswith("/*"):
