@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .options import OPTION_NAMES, TOKEN, Options, check_option_names
-from .resources import Resource, compile_resources, every_path
+from .resources import Resource, compile_resources, every_path, join_paths
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -185,6 +185,7 @@ class Policy:
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
+        self._first_match = join_paths(resources)
         #: The resource that answers for every path, when the first one matches them all.
         self.everywhere = self._pairs[0][1] if self._pairs and self._pairs[0][0] is every_path else None
 
@@ -196,6 +197,9 @@ class Policy:
         return cls(compile_resources(resources, rest))
 
     def resource_for(self, path: str) -> ResourcePolicy | None:
+        if self._first_match is not None:
+            index = self._first_match(path)
+            return None if index is None else self.resources[index]
         for matches, policy in self._pairs:
             if matches(path):
                 return policy
