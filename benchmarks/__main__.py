@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = (
             Settings(rounds=args.rounds or 9, wsgi_batch=500, flask_batch=40)
             if args.quick
-            else Settings(rounds=args.rounds or 61, wsgi_batch=2000, flask_batch=200)
+            else Settings(rounds=args.rounds or 101, wsgi_batch=2000, flask_batch=200)
         )
         say()
         say("## In-process, per request")

@@ -91,9 +91,7 @@ def _answer_preflight(
     resource: ResourcePolicy, decision: Decision, start_response: StartResponse
 ) -> Iterable[bytes]:
     status = resource.options.preflight_status
-    headers = list(decision.headers)
-    if decision.vary:
-        headers.append(("Vary", decision.vary))
+    headers = [*decision.headers, ("Vary", decision.vary)] if decision.vary else [*decision.headers]
     if not status.startswith("204"):
         # RFC 9110 forbids Content-Length on 204; elsewhere it keeps keep-alive cheap.
         headers.append(("Content-Length", "0"))

@@ -103,6 +103,8 @@ class OriginRules:
         for pattern in patterns:
             if pattern.fullmatch(origin):
                 return True
+        if not self.predicates:  # spares a generator on every refusal
+            return False
         return any(_safe_call(predicate, origin) for predicate in self.predicates)
 
     def explain(self, origin: str) -> str | None:

@@ -28,6 +28,10 @@ ALLOW_PRIVATE_NETWORK = "Access-Control-Allow-Private-Network"
 # an echoed origin can never split a header, smuggle a second value or carry a path.
 _ORIGIN_SHAPE = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]{1,1000}")
 
+# What browsers send in Access-Control-Request-Headers: tokens joined by "," or ", ". Tokens
+# hold neither commas nor spaces, so such a list splits into valid names with nothing to strip.
+_TOKEN_LIST = re.compile(rf"{TOKEN.pattern}(?:, ?{TOKEN.pattern})*")
+
 # Real browsers request a few dozen headers at most; anything longer is refused unparsed,
 # so a megabyte of commas costs a length check, not a split.
 MAX_REQUEST_HEADERS_LENGTH = 8192
@@ -157,15 +161,20 @@ class ResourcePolicy:
         if request_headers:
             if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
                 return self._refuse("Access-Control-Request-Headers too long", vary, answer)
-            names = [stripped for name in request_headers.split(",") if (stripped := name.strip())]
             rule = self._allow_headers
-            any_header = rule.any
-            is_token = TOKEN.fullmatch
-            for name in names:
-                if not is_token(name):
-                    return self._refuse("a requested header name is not a token", vary, answer)
-                if not any_header and not rule.allows(name.lower()):
-                    return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+            if _TOKEN_LIST.fullmatch(request_headers):
+                names = request_headers.replace(", ", ",").split(",")
+                if not rule.any:
+                    for name in names:
+                        if not rule.allows(name.lower()):
+                            return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+            else:
+                names = [stripped for name in request_headers.split(",") if (stripped := name.strip())]
+                for name in names:
+                    if not TOKEN.fullmatch(name):
+                        return self._refuse("a requested header name is not a token", vary, answer)
+                    if not rule.allows(name.lower()):
+                        return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
             granted_headers = ", ".join(names)
 
         headers: list[tuple[str, str]] = [(ALLOW_ORIGIN, allow_origin), (ALLOW_METHODS, allow_methods)]
