@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
 _log = logging.getLogger("wsgi_cors")
+_DEBUG = logging.DEBUG
 
 _ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 _ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
@@ -61,12 +62,13 @@ class CORSMiddleware:
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
             decision = resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
             if decision.answer:
-                if _log.isEnabledFor(logging.DEBUG):
+                if _log.isEnabledFor(_DEBUG):
                     _trace(environ, resource, decision)
                 return _answer_preflight(resource, decision, start_response)
         else:
-            decision = resource.actual(origin)
-        if origin is not None and _log.isEnabledFor(logging.DEBUG):
+            # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
+            decision = resource.exact_grants.get(origin) or resource.actual(origin)
+        if origin is not None and _log.isEnabledFor(_DEBUG):
             _trace(environ, resource, decision)
         if not decision.headers and decision.vary is None:
             return self.app(environ, start_response)

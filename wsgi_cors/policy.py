@@ -105,8 +105,10 @@ class ResourcePolicy:
         self._not_allowed = self._refuse("origin not allowed", self._vary_actual)
         # Browsers send an exact origin as it is configured (lower case, no default port), so
         # its grant is a dictionary lookup; any other spelling takes the general path below.
-        self._exact_grants = {
-            exact: self._grant(exact) for exact in origins.exact if _ORIGIN_SHAPE.fullmatch(exact)
+        self.exact_grants: Mapping[str, Decision] = {
+            exact: self._grant(exact)
+            for exact in origins.exact
+            if _ORIGIN_SHAPE.fullmatch(exact) and not self._wildcard
         }
 
     def _refuse(self, reason: str, vary: str | None, answer: bool = False) -> Decision:
@@ -116,7 +118,7 @@ class ResourcePolicy:
         """An actual (non-preflight) request carrying ``Origin``."""
         if self._wildcard:
             return self._wildcard_answer
-        granted = self._exact_grants.get(origin)
+        granted = self.exact_grants.get(origin)
         if granted is not None:
             return granted
         if not _ORIGIN_SHAPE.fullmatch(origin):
@@ -138,7 +140,7 @@ class ResourcePolicy:
         vary = self._vary_preflight
         if self._wildcard:
             allow_origin = "*"
-        elif origin in self._exact_grants:
+        elif origin in self.exact_grants:
             allow_origin = origin
         elif not _ORIGIN_SHAPE.fullmatch(origin):
             return self._refuse("Origin is not a serialised origin", vary, answer)
