@@ -70,9 +70,21 @@ class CORSMiddleware:
             decision = resource.exact_grants.get(origin) or resource.actual(origin)
         if origin is not None and _log.isEnabledFor(_DEBUG):
             _trace(environ, resource, decision)
-        if not decision.headers and decision.vary is None:
+        extra = decision.headers
+        vary = decision.vary
+        if not extra and vary is None:
             return self.app(environ, start_response)
-        return self.app(environ, _adding(start_response, decision, resource.intercept_exceptions))
+        intercept_exceptions = resource.intercept_exceptions
+
+        # Defined here rather than built by a helper: one call less on every CORS response.
+        def cors_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
+        ) -> Any:
+            if exc_info is not None and not intercept_exceptions:
+                return start_response(status, headers, exc_info)
+            return start_response(status, merge_headers(headers, extra, vary), exc_info)
+
+        return self.app(environ, cors_start_response)
 
 
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
@@ -99,21 +111,6 @@ def _answer_preflight(
         headers.append(("Content-Length", "0"))
     start_response(status, headers)
     return []
-
-
-def _adding(start_response: StartResponse, decision: Decision, intercept_exceptions: bool) -> StartResponse:
-    """Wrap ``start_response`` so the application's headers gain the decision's."""
-    extra = decision.headers
-    vary = decision.vary
-
-    def cors_start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-    ) -> Any:
-        if exc_info is not None and not intercept_exceptions:
-            return start_response(status, headers, exc_info)
-        return start_response(status, merge_headers(headers, extra, vary), exc_info)
-
-    return cors_start_response
 
 
 def merge_headers(
