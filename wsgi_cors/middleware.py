@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .policy import Decision, Policy, ResourcePolicy
+from .policy import Decision, Headers, Policy, ResourcePolicy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -104,12 +104,8 @@ def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decisio
 def _answer_preflight(
     resource: ResourcePolicy, decision: Decision, start_response: StartResponse
 ) -> Iterable[bytes]:
-    status = resource.options.preflight_status
-    headers = [*decision.headers, ("Vary", decision.vary)] if decision.vary else [*decision.headers]
-    if not status.startswith("204"):
-        # RFC 9110 forbids Content-Length on 204; elsewhere it keeps keep-alive cheap.
-        headers.append(("Content-Length", "0"))
-    start_response(status, headers)
+    vary: Headers = (("Vary", decision.vary),) if decision.vary else ()
+    start_response(resource.preflight_status, [*decision.headers, *vary, *resource.preflight_length])
     return []
 
 

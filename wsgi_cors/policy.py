@@ -85,6 +85,11 @@ class ResourcePolicy:
         self._methods = options.methods
         self._private_network = options.allow_private_network
         self.automatic_options = options.automatic_options
+        # RFC 9110 forbids Content-Length on 204; elsewhere it keeps keep-alive cheap.
+        self.preflight_status = options.preflight_status
+        self.preflight_length: Headers = (
+            () if options.preflight_status.startswith("204") else (("Content-Length", "0"),)
+        )
 
         static = None
         if options.always_send:
@@ -179,13 +184,15 @@ class ResourcePolicy:
                         return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
             granted_headers = ", ".join(names)
 
-        headers: list[tuple[str, str]] = [(ALLOW_ORIGIN, allow_origin), (ALLOW_METHODS, allow_methods)]
-        if granted_headers:
-            headers.append((ALLOW_HEADERS, granted_headers))
-        headers.extend(self._preflight_extra)
+        headers: Headers = (
+            (ALLOW_ORIGIN, allow_origin),
+            (ALLOW_METHODS, allow_methods),
+            *(((ALLOW_HEADERS, granted_headers),) if granted_headers else ()),
+            *self._preflight_extra,
+        )
         if self._private_network and private_network == "true":
-            headers.append((ALLOW_PRIVATE_NETWORK, "true"))
-        return Decision(answer, tuple(headers), vary, "preflight granted", True)
+            headers += ((ALLOW_PRIVATE_NETWORK, "true"),)
+        return Decision(answer, headers, vary, "preflight granted", True)
 
 
 class Policy:
