@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if "e2e" in parts:
         say()
-        for line in e2e.run(seconds=2 if args.quick else 5, repeats=2 if args.quick else 3):
+        for line in e2e.run(seconds=2 if args.quick else 4, repeats=2 if args.quick else 5):
             say(line)
 
     say()
