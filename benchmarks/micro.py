@@ -174,5 +174,13 @@ def added(cell: Cell, base: Cell) -> Figure | None:
     return figure([mine - theirs for mine, theirs in zip(cell.times, base.times, strict=True)])
 
 
+def best_added(cell: Cell, base: Cell) -> float | None:
+    """Fastest round minus the base's fastest round: load on a shared machine only ever adds
+    time, so this cross-checks the medians when other processes disturb many rounds."""
+    if not cell.times or not base.times:
+        return None
+    return min(cell.times) - min(base.times)
+
+
 def python_version() -> str:
     return sys.version.split()[0]
