@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .policy import Decision, Policy, ResourcePolicy
+from .policy import Decision, Headers, Policy, ResourcePolicy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
 _log = logging.getLogger("wsgi_cors")
+_DEBUG = logging.DEBUG
 
 _ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 _ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
 _ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
-_EMPTY_BODY = (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0"))
 
 
 class CORSMiddleware:
@@ -51,6 +51,8 @@ class CORSMiddleware:
         self.app = app
         self.policy = Policy.from_options(options)
         self._resource_for = self.policy.resource_for
+        # The default resources=r"/*" covers every path: no path to match at all.
+        self._everywhere = self.policy.everywhere
 
     @classmethod
     def from_env(
@@ -85,7 +87,7 @@ class CORSMiddleware:
         return config.from_mapping(mapping, prefix).build(cls, app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        resource = self._resource_for(environ.get("PATH_INFO", ""))
+        resource = self._everywhere or self._resource_for(environ.get("PATH_INFO", ""))
         if resource is None:
             return self.app(environ, start_response)
         origin = environ.get("HTTP_ORIGIN")
@@ -94,58 +96,51 @@ class CORSMiddleware:
         elif environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
             decision = resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
             if decision.answer:
-                _trace(environ, resource, decision)
+                if _log.isEnabledFor(_DEBUG):
+                    _trace(environ, resource, decision)
                 return _answer_preflight(resource, decision, start_response)
         else:
-            decision = resource.actual(origin)
-        if origin is not None:
+            # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
+            decision = resource.exact_grants.get(origin) or resource.actual(origin)
+        if origin is not None and _log.isEnabledFor(_DEBUG):
             _trace(environ, resource, decision)
-        if not decision.headers and decision.vary is None:
+        extra = decision.headers
+        vary = decision.vary
+        if not extra and vary is None:
             return self.app(environ, start_response)
-        return self.app(environ, _adding(start_response, decision, resource.intercept_exceptions))
+        intercept_exceptions = resource.intercept_exceptions
+
+        # Defined here rather than built by a helper: one call less on every CORS response.
+        def cors_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
+        ) -> Any:
+            if exc_info is not None and not intercept_exceptions:
+                return start_response(status, headers, exc_info)
+            return start_response(status, merge_headers(headers, extra, vary), exc_info)
+
+        return self.app(environ, cors_start_response)
 
 
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
     # Request values go through %r so that CR/LF in a path or origin cannot forge a log line.
-    if _log.isEnabledFor(logging.DEBUG):
-        _log.debug(
-            "%s %r from origin %r: resource %r, %s: %s",
-            environ.get("REQUEST_METHOD"),
-            environ.get("PATH_INFO", ""),
-            environ.get("HTTP_ORIGIN"),
-            resource.pattern,
-            "granted" if decision.granted else "refused",
-            decision.reason,
-        )
+    # Callers check isEnabledFor first: a disabled trace must not cost a call per request.
+    _log.debug(
+        "%s %r from origin %r: resource %r, %s: %s",
+        environ.get("REQUEST_METHOD"),
+        environ.get("PATH_INFO", ""),
+        environ.get("HTTP_ORIGIN"),
+        resource.pattern,
+        "granted" if decision.granted else "refused",
+        decision.reason,
+    )
 
 
 def _answer_preflight(
     resource: ResourcePolicy, decision: Decision, start_response: StartResponse
 ) -> Iterable[bytes]:
-    status = resource.options.preflight_status
-    headers = list(decision.headers)
-    if decision.vary:
-        headers.append(("Vary", decision.vary))
-    if not status.startswith("204"):
-        # RFC 9110 forbids a body's headers on 204; elsewhere they keep keep-alive cheap.
-        headers.extend(_EMPTY_BODY)
-    start_response(status, headers)
+    vary: Headers = (("Vary", decision.vary),) if decision.vary else ()
+    start_response(resource.preflight_status, [*decision.headers, *vary, *resource.preflight_body])
     return []
-
-
-def _adding(start_response: StartResponse, decision: Decision, intercept_exceptions: bool) -> StartResponse:
-    """Wrap ``start_response`` so the application's headers gain the decision's."""
-    extra = decision.headers
-    vary = decision.vary
-
-    def cors_start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-    ) -> Any:
-        if exc_info is not None and not intercept_exceptions:
-            return start_response(status, headers, exc_info)
-        return start_response(status, merge_headers(headers, extra, vary), exc_info)
-
-    return cors_start_response
 
 
 def merge_headers(
@@ -158,13 +153,14 @@ def merge_headers(
     """
     vary_at = -1
     for index, (name, _) in enumerate(headers):
-        lowered = name.lower()
-        if lowered == "access-control-allow-origin":
+        # Lower-casing only names of the right length: a name that lower-cases to ASCII keeps
+        # its length, and most response headers are neither of these two.
+        size = len(name)
+        if size == 27 and name.lower() == "access-control-allow-origin":
             return headers
-        if lowered == "vary":
+        if size == 4 and name.lower() == "vary":
             vary_at = index
-    merged = list(headers)
-    merged.extend(extra)
+    merged = [*headers, *extra]
     if vary is None:
         return merged
     if vary_at < 0:

@@ -7,10 +7,12 @@ whole string, never a prefix of it.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
@@ -44,6 +46,16 @@ _LABELS = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
 # Back-references and inline global flags change meaning when patterns are joined.
 _UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)")
 
+# The regex parser, to find the literal text every match of a pattern ends with. It is private
+# (re._parser from 3.11, sre_parse before); if it is missing or changes, nothing is indexed.
+_sre_parse: Any
+try:
+    _sre_parse = importlib.import_module("re._parser")
+except ImportError:  # Python 3.10
+    _sre_parse = importlib.import_module("sre_parse")
+
+SuffixIndex = tuple[tuple[int, Mapping[str, tuple[re.Pattern[str], ...]]], ...]
+
 
 @dataclass(frozen=True)
 class OriginRules:
@@ -62,6 +74,9 @@ class OriginRules:
     predicates: tuple[OriginPredicate, ...] = ()
     labels: tuple[str, ...] = field(default=(), compare=False)
     _joined: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
+    # The same patterns, bucketed by the literal suffix every match ends with (see _index).
+    _by_suffix: SuffixIndex = field(default=(), compare=False, repr=False)
+    _unindexed: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def static_origin(self) -> str | None:
@@ -74,11 +89,22 @@ class OriginRules:
         """Whether ``origin`` (already checked to be printable ASCII) is granted."""
         if origin == NULL_ORIGIN:
             return self.null or self.any_grants_null
-        if self.any or origin.lower() in self.exact:
+        lowered = origin.lower()
+        if self.any or lowered in self.exact:
             return True
-        for pattern in self._joined:
+        patterns = self._joined
+        if self._by_suffix and origin.isascii():
+            # Only the patterns whose literal suffix the origin ends with can match it.
+            for size, buckets in self._by_suffix:
+                for pattern in buckets.get(lowered[-size:], ()):
+                    if pattern.fullmatch(origin):
+                        return True
+            patterns = self._unindexed
+        for pattern in patterns:
             if pattern.fullmatch(origin):
                 return True
+        if not self.predicates:  # spares a generator on every refusal
+            return False
         return any(_safe_call(predicate, origin) for predicate in self.predicates)
 
     def explain(self, origin: str) -> str | None:
@@ -172,6 +198,7 @@ def compile_origins(value: object, *, credentials: bool, option: str = "origins"
         predicates=tuple(predicates),
         labels=tuple(labels),
         _joined=_join(patterns),
+        **_index(patterns),
     )
 
 
@@ -277,3 +304,44 @@ def _join(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
             return tuple(patterns)
         return (joined, *rest)
     return tuple(joinable + rest)
+
+
+def _literal_suffix(pattern: re.Pattern[str]) -> str | None:
+    """The lower-cased ASCII text that ends every full match of a case-insensitive pattern.
+
+    With many regex origins, most cannot match a given origin, and a dictionary lookup on
+    the origin's last characters rules them out without running them. ``None``: no such text
+    (or a pattern this analysis does not understand), and the pattern is always run.
+    """
+    if not pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+        literal, at, ends = _sre_parse.LITERAL, _sre_parse.AT, (_sre_parse.AT_END, _sre_parse.AT_END_STRING)
+    except Exception:
+        return None
+    suffix: list[str] = []
+    for op, value in reversed(items):
+        if op == at and value in ends and not suffix:
+            continue  # a final $ or \Z: a full match ends at the end anyway
+        if op != literal or not isinstance(value, int) or not chr(value).isascii():
+            break  # non-ASCII literals may fold to ASCII letters under IGNORECASE: stop there
+        suffix.append(chr(value))
+    return "".join(reversed(suffix)).lower() or None
+
+
+def _index(patterns: list[re.Pattern[str]]) -> dict[str, Any]:
+    """Bucket the patterns by literal suffix, for :meth:`OriginRules.allows`."""
+    buckets: dict[int, dict[str, list[re.Pattern[str]]]] = {}
+    unindexed: list[re.Pattern[str]] = []
+    for pattern in patterns:
+        suffix = _literal_suffix(pattern)
+        if suffix is None:
+            unindexed.append(pattern)
+        else:
+            buckets.setdefault(len(suffix), {}).setdefault(suffix, []).append(pattern)
+    by_suffix = tuple(
+        (size, {suffix: _join(group) for suffix, group in table.items()})
+        for size, table in sorted(buckets.items(), reverse=True)
+    )
+    return {"_by_suffix": by_suffix, "_unindexed": _join(unindexed)}

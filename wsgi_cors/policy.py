@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .options import OPTION_NAMES, TOKEN, Options, check_option_names
-from .resources import Resource, compile_resources
+from .resources import Resource, compile_resources, every_path, join_paths
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -27,6 +27,10 @@ ALLOW_PRIVATE_NETWORK = "Access-Control-Allow-Private-Network"
 # A serialised origin (or "null"): printable ASCII with no space, comma, slash or quote, so
 # an echoed origin can never split a header, smuggle a second value or carry a path.
 _ORIGIN_SHAPE = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]{1,1000}")
+
+# What browsers send in Access-Control-Request-Headers: tokens joined by "," or ", ". Tokens
+# hold neither commas nor spaces, so such a list splits into valid names with nothing to strip.
+_TOKEN_LIST = re.compile(rf"{TOKEN.pattern}(?:, ?{TOKEN.pattern})*")
 
 # Real browsers request a few dozen headers at most; anything longer is refused unparsed,
 # so a megabyte of commas costs a length check, not a split.
@@ -81,6 +85,13 @@ class ResourcePolicy:
         self._methods = options.methods
         self._private_network = options.allow_private_network
         self.automatic_options = options.automatic_options
+        # RFC 9110 forbids a body's headers on 204; elsewhere they keep keep-alive cheap.
+        self.preflight_status = options.preflight_status
+        self.preflight_body: Headers = (
+            ()
+            if options.preflight_status.startswith("204")
+            else (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0"))
+        )
 
         static = None
         if options.always_send:
@@ -93,17 +104,37 @@ class ResourcePolicy:
             bool(static),
         )
 
+        # Every answer that does not name an arbitrary request origin is built once, here.
+        self._wildcard_answer = Decision(
+            False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), None, "'*' answer", True
+        )
+        self._not_an_origin = self._refuse("Origin is not a serialised origin", self._vary_actual)
+        self._not_allowed = self._refuse("origin not allowed", self._vary_actual)
+        # Browsers send an exact origin as it is configured (lower case, no default port), so
+        # its grant is a dictionary lookup; any other spelling takes the general path below.
+        self.exact_grants: Mapping[str, Decision] = {
+            exact: self._grant(exact)
+            for exact in origins.exact
+            if _ORIGIN_SHAPE.fullmatch(exact) and not self._wildcard
+        }
+
     def _refuse(self, reason: str, vary: str | None, answer: bool = False) -> Decision:
         return Decision(answer, (), vary, reason, False)
 
     def actual(self, origin: str) -> Decision:
         """An actual (non-preflight) request carrying ``Origin``."""
         if self._wildcard:
-            return Decision(False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), None, "'*' answer", True)
+            return self._wildcard_answer
+        granted = self.exact_grants.get(origin)
+        if granted is not None:
+            return granted
         if not _ORIGIN_SHAPE.fullmatch(origin):
-            return self._refuse("Origin is not a serialised origin", self._vary_actual)
+            return self._not_an_origin
         if not self._origins.allows(origin):
-            return self._refuse("origin not allowed", self._vary_actual)
+            return self._not_allowed
+        return self._grant(origin)
+
+    def _grant(self, origin: str) -> Decision:
         return Decision(
             False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, "origin allowed", True
         )
@@ -116,6 +147,8 @@ class ResourcePolicy:
         vary = self._vary_preflight
         if self._wildcard:
             allow_origin = "*"
+        elif origin in self.exact_grants:
+            allow_origin = origin
         elif not _ORIGIN_SHAPE.fullmatch(origin):
             return self._refuse("Origin is not a serialised origin", vary, answer)
         elif not self._origins.allows(origin):
@@ -125,33 +158,43 @@ class ResourcePolicy:
 
         # Fetch: methods are compared case-sensitively, but flask-cors users expect
         # case-insensitive matching; upper-casing keeps 'patch' from being refused.
-        if not TOKEN.fullmatch(method):
-            return self._refuse("Access-Control-Request-Method is not a method token", vary, answer)
-        if self._methods is not None and method.upper() not in self._methods:
-            return self._refuse(f"method {method!r} not in methods", vary, answer)
+        # A listed method, as browsers send it, is a token already upper-cased: both checks pass.
+        if self._methods is None or method not in self._methods:
+            if not TOKEN.fullmatch(method):
+                return self._refuse("Access-Control-Request-Method is not a method token", vary, answer)
+            if self._methods is not None and method.upper() not in self._methods:
+                return self._refuse(f"method {method!r} not in methods", vary, answer)
         allow_methods = self._allow_methods or method
 
         granted_headers = ""
         if request_headers:
             if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
                 return self._refuse("Access-Control-Request-Headers too long", vary, answer)
-            names = [name.strip() for name in request_headers.split(",")]
-            names = [name for name in names if name]
             rule = self._allow_headers
-            for name in names:
-                if not TOKEN.fullmatch(name):
-                    return self._refuse("a requested header name is not a token", vary, answer)
-                if not rule.allows(name.lower()):
-                    return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+            if _TOKEN_LIST.fullmatch(request_headers):
+                names = request_headers.replace(", ", ",").split(",")
+                if not rule.any:
+                    for name in names:
+                        if not rule.allows(name.lower()):
+                            return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+            else:
+                names = [stripped for name in request_headers.split(",") if (stripped := name.strip())]
+                for name in names:
+                    if not TOKEN.fullmatch(name):
+                        return self._refuse("a requested header name is not a token", vary, answer)
+                    if not rule.allows(name.lower()):
+                        return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
             granted_headers = ", ".join(names)
 
-        headers: list[tuple[str, str]] = [(ALLOW_ORIGIN, allow_origin), (ALLOW_METHODS, allow_methods)]
-        if granted_headers:
-            headers.append((ALLOW_HEADERS, granted_headers))
-        headers.extend(self._preflight_extra)
+        headers: Headers = (
+            (ALLOW_ORIGIN, allow_origin),
+            (ALLOW_METHODS, allow_methods),
+            *(((ALLOW_HEADERS, granted_headers),) if granted_headers else ()),
+            *self._preflight_extra,
+        )
         if self._private_network and private_network == "true":
-            headers.append((ALLOW_PRIVATE_NETWORK, "true"))
-        return Decision(answer, tuple(headers), vary, "preflight granted", True)
+            headers += ((ALLOW_PRIVATE_NETWORK, "true"),)
+        return Decision(answer, headers, vary, "preflight granted", True)
 
 
 class Policy:
@@ -162,6 +205,9 @@ class Policy:
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
+        self._first_match = join_paths(resources)
+        #: The resource that answers for every path, when the first one matches them all.
+        self.everywhere = self._pairs[0][1] if self._pairs and self._pairs[0][0] is every_path else None
 
     @classmethod
     def from_options(cls, options: Mapping[str, object]) -> Policy:
@@ -171,6 +217,9 @@ class Policy:
         return cls(compile_resources(resources, rest))
 
     def resource_for(self, path: str) -> ResourcePolicy | None:
+        if self._first_match is not None:
+            index = self._first_match(path)
+            return None if index is None else self.resources[index]
         for matches, policy in self._pairs:
             if matches(path):
                 return policy

@@ -24,14 +24,21 @@ _PATH_REGEX_MARKERS = frozenset("*\\[]?$^()")
 PathMatcher = Callable[[str], bool]
 
 
+# Joining patterns into one alternation renumbers groups and moves inline global flags.
+_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)")
+
+
 @dataclass(frozen=True)
 class Resource:
     pattern: str
     matches: PathMatcher
     options: Options
+    #: A regex whose ``match`` agrees with ``matches``, so that all resources can be joined.
+    regex: re.Pattern[str] | None = None
 
 
-def _everything(path: str) -> bool:
+def every_path(path: str) -> bool:
+    """The matcher of the catch-all patterns; the policy recognises it to skip matching."""
     return True
 
 
@@ -41,7 +48,7 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool]:
         match = pattern.match
         return (lambda path: match(path) is not None), True
     if pattern in ("*", "/*", ".*", "/.*"):
-        return _everything, True
+        return every_path, True
     if _PATH_REGEX_MARKERS.isdisjoint(pattern):
         return pattern.__eq__, False
     if pattern.endswith("/*"):
@@ -53,6 +60,57 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool]:
         return (lambda path: compiled.match(path) is not None), True
     compiled = _compile(pattern, pattern)
     return (lambda path: compiled.match(path) is not None), True
+
+
+def path_regex(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
+    """The regex form of :func:`compile_path`'s matcher: ``regex.match(path)`` agrees with it."""
+    if isinstance(pattern, re.Pattern):
+        return pattern
+    if pattern in ("*", "/*", ".*", "/.*"):
+        return re.compile("", re.DOTALL)
+    if _PATH_REGEX_MARKERS.isdisjoint(pattern):
+        return re.compile(re.escape(pattern) + r"\Z", re.DOTALL)
+    if pattern.endswith("/*"):
+        base = pattern[:-2]
+        if _PATH_REGEX_MARKERS.isdisjoint(base):
+            base = re.escape(base)
+        return _compile(pattern, base + r"(?:/.*)?\Z")
+    return _compile(pattern, pattern)
+
+
+def join_paths(resources: tuple[Resource, ...]) -> Callable[[str], int | None] | None:
+    """One regex call for all resources: the index of the first that matches a path.
+
+    Alternation tries its branches in order, so the first branch that matches is the first
+    resource that would have; each branch is a group, and the last group to close (its
+    ``lastindex``) names it. ``None`` when the patterns cannot be joined safely (different
+    flags, back-references, inline flags): the caller then tries them one by one.
+    """
+    regexes = [resource.regex for resource in resources]
+    if not regexes or any(regex is None for regex in regexes):
+        return None
+    checked = [regex for regex in regexes if regex is not None]
+    flags = {regex.flags for regex in checked}
+    if len(flags) != 1 or any(_UNJOINABLE.search(regex.pattern) for regex in checked):
+        return None
+    branches: list[str] = []
+    resource_of_group: dict[int, int] = {}
+    group = 1
+    for index, regex in enumerate(checked):
+        resource_of_group[group] = index
+        branches.append(f"({regex.pattern})")
+        group += 1 + regex.groups
+    try:
+        joined = re.compile("|".join(branches), flags.pop())
+    except re.error:
+        return None
+    match = joined.match
+
+    def first(path: str) -> int | None:
+        found = match(path)
+        return None if found is None else resource_of_group[found.lastindex or 0]
+
+    return first
 
 
 def _compile(original: str, source: str) -> re.Pattern[str]:
@@ -117,7 +175,9 @@ def compile_resources(resources: object, options: Mapping[str, object]) -> tuple
         check_option_names(overrides, RESOURCE_OPTIONS, where)
         matcher, is_regex = compile_path(pattern)
         label = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-        resource = Resource(label, matcher, build_options({**options, **overrides}, where))
+        resource = Resource(
+            label, matcher, build_options({**options, **overrides}, where), path_regex(pattern)
+        )
         compiled.append((_specificity(pattern, is_regex), resource))
     compiled.sort(key=lambda pair: pair[0])
     return tuple(resource for _, resource in compiled)
