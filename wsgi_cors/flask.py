@@ -57,19 +57,18 @@ from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
-from .middleware import CORSMiddleware, _answer_preflight, _trace, merge_headers
+from .middleware import ERROR_RESPONSE, CORSMiddleware, decide, merge_headers
 from .options import OPTION_NAMES, RESOURCE_OPTIONS, check_option_names
 from .policy import Decision, Policy, ResourcePolicy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
 
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
     from flask.typing import ResponseReturnValue
     from werkzeug.routing import MapAdapter
     from werkzeug.wrappers import Response
 
-    from .middleware import ExcInfo
 
 __all__ = ["CONFIG_OPTIONS", "CORS", "FlaskCORSMiddleware", "cross_origin"]
 
@@ -82,12 +81,9 @@ CONFIG_OPTIONS: Mapping[str, str] = {f"CORS_{name.upper()}": name for name in so
 _IGNORED_CONFIG = frozenset({"CORS_HEADERS"})
 
 _ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
-_ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
-_ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
 
-# Request marks in ``environ``: Flask's exception handling made the response; the
-# middleware already applied a decorated view's policy.
-_ERROR_MARK = "wsgi_cors.flask.error"
+# Request mark in ``environ``: the middleware already applied a decorated view's policy.
+# (Responses from Flask's exception handling are marked with the core's ERROR_RESPONSE.)
 _VIEW_MARK = "wsgi_cors.flask.view"
 
 _VIEW_ATTRIBUTE = "_wsgi_cors_view"
@@ -267,34 +263,16 @@ class FlaskCORSMiddleware(CORSMiddleware):
                     return resource
         return self._app_resource(path)
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    def select(self, environ: WSGIEnvironment) -> ResourcePolicy | None:
+        """Route first where a decorated view or a blueprint policy may serve the path."""
         app = self.flask_app
         if self._seen != (len(app.view_functions), len(app.blueprints), _generation):
             self._refresh()
         path = environ.get("PATH_INFO", "")
         prefixes = self._scoped_prefixes
         if prefixes and path.startswith(prefixes):
-            resource = self._scoped_resource(environ, path)
-        else:
-            resource = self._app_resource(path)
-        if resource is None:
-            return self.app(environ, start_response)
-        # From here on, the core middleware's flow: the policy decides, we deliver.
-        origin = environ.get("HTTP_ORIGIN")
-        if origin is None:
-            decision = resource.originless
-        elif environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
-            decision = resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
-            if decision.answer:
-                _trace(environ, resource, decision)
-                return _answer_preflight(resource, decision, start_response)
-        else:
-            decision = resource.actual(origin)
-        if origin is not None:
-            _trace(environ, resource, decision)
-        if not decision.headers and decision.vary is None:
-            return self.app(environ, start_response)
-        return self.app(environ, _adding(environ, start_response, decision, resource.intercept_exceptions))
+            return self._scoped_resource(environ, path)
+        return self._app_resource(path)
 
 
 def _wsgi_path(path: str) -> str:
@@ -307,25 +285,9 @@ def _wsgi_path(path: str) -> str:
         return path
 
 
-def _adding(
-    environ: WSGIEnvironment, start_response: StartResponse, decision: Decision, intercept_exceptions: bool
-) -> StartResponse:
-    extra = decision.headers
-    vary = decision.vary
-
-    def cors_start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-    ) -> Any:
-        if not intercept_exceptions and (exc_info is not None or environ.get(_ERROR_MARK)):
-            return start_response(status, headers, exc_info)
-        return start_response(status, merge_headers(headers, extra, vary), exc_info)
-
-    return cors_start_response
-
-
 def _mark_errors(handler: Callable[[Exception], Any]) -> Callable[[Exception], Any]:
     def marking(error: Exception) -> Any:
-        request.environ[_ERROR_MARK] = True
+        request.environ[ERROR_RESPONSE] = True
         return handler(error)
 
     return update_wrapper(marking, handler)
@@ -481,16 +443,6 @@ def _current_app() -> Flask:
     return cast("Flask", cast("Any", current_app)._get_current_object())
 
 
-def _in_view_decision(resource: ResourcePolicy) -> Decision:
-    environ = request.environ
-    origin = environ.get("HTTP_ORIGIN")
-    if origin is None:
-        return resource.originless
-    if request.method == "OPTIONS" and _ACRM in environ:
-        return resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
-    return resource.actual(origin)
-
-
 def _before_view(spec: _ViewCORS, automatic: bool) -> Response | None:
     """Answer here, before the view runs: a preflight, or Flask's usual OPTIONS answer."""
     if request.method != "OPTIONS" or not automatic:
@@ -498,7 +450,7 @@ def _before_view(spec: _ViewCORS, automatic: bool) -> Response | None:
     if request.environ.get(_VIEW_MARK):  # the middleware answered any preflight already
         return current_app.make_default_options_response()
     resource = spec.policy_for(_current_app())
-    decision = _in_view_decision(resource)
+    decision = decide(resource, request.environ)
     if decision.answer:
         response = current_app.response_class(status=int(resource.options.preflight_status[:3]))
         _set_headers(response, decision)
@@ -512,7 +464,7 @@ def _after_view(spec: _ViewCORS, rv: ResponseReturnValue) -> ResponseReturnValue
     if request.environ.get(_VIEW_MARK):
         return rv  # the middleware adds the headers in start_response
     response = make_response(rv)
-    _set_headers(response, _in_view_decision(spec.policy_for(_current_app())))
+    _set_headers(response, decide(spec.policy_for(_current_app()), request.environ))
     return response
 
 

@@ -29,6 +29,10 @@ _ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 _ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
 _ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
 
+#: Set this ``environ`` key when a framework builds an error page without passing
+#: ``exc_info`` (Flask does): with ``intercept_exceptions=False`` that response stays bare.
+ERROR_RESPONSE = "wsgi_cors.error_response"
+
 
 class CORSMiddleware:
     """Answer browsers' CORS questions for any WSGI application.
@@ -53,6 +57,14 @@ class CORSMiddleware:
         self._resource_for = self.policy.resource_for
         # The default resources=r"/*" covers every path: no path to match at all.
         self._everywhere = self.policy.everywhere
+
+    def select(self, environ: WSGIEnvironment) -> ResourcePolicy | None:
+        """The resource whose policy decides this request, or ``None`` to pass it through.
+
+        By path here; an adapter that must route first (the Flask adapter, for decorated
+        views and blueprints) overrides this and sets ``_everywhere`` to ``None``.
+        """
+        return self._resource_for(environ.get("PATH_INFO", ""))
 
     @classmethod
     def from_env(
@@ -87,22 +99,15 @@ class CORSMiddleware:
         return config.from_mapping(mapping, prefix).build(cls, app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        resource = self._everywhere or self._resource_for(environ.get("PATH_INFO", ""))
+        resource = self._everywhere or self.select(environ)
         if resource is None:
             return self.app(environ, start_response)
-        origin = environ.get("HTTP_ORIGIN")
-        if origin is None:
-            decision = resource.originless
-        elif environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
-            decision = resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
-            if decision.answer:
-                if _log.isEnabledFor(_DEBUG):
-                    _trace(environ, resource, decision)
-                return _answer_preflight(resource, decision, start_response)
-        else:
-            # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
-            decision = resource.exact_grants.get(origin) or resource.actual(origin)
-        if origin is not None and _log.isEnabledFor(_DEBUG):
+        decision = decide(resource, environ)
+        if decision.answer:
+            if _log.isEnabledFor(_DEBUG):
+                _trace(environ, resource, decision)
+            return _answer_preflight(resource, decision, start_response)
+        if "HTTP_ORIGIN" in environ and _log.isEnabledFor(_DEBUG):
             _trace(environ, resource, decision)
         extra = decision.headers
         vary = decision.vary
@@ -114,11 +119,22 @@ class CORSMiddleware:
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
         ) -> Any:
-            if exc_info is not None and not intercept_exceptions:
+            if not intercept_exceptions and (exc_info is not None or ERROR_RESPONSE in environ):
                 return start_response(status, headers, exc_info)
             return start_response(status, merge_headers(headers, extra, vary), exc_info)
 
         return self.app(environ, cors_start_response)
+
+
+def decide(resource: ResourcePolicy, environ: WSGIEnvironment) -> Decision:
+    """The policy's decision for this request: the one place ``environ`` is read for it."""
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is None:
+        return resource.originless
+    if environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
+        return resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
+    # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
+    return resource.exact_grants.get(origin) or resource.actual(origin)
 
 
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
