@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .guards import FORBIDDEN_REQUEST_HEADER_PREFIXES, FORBIDDEN_REQUEST_HEADERS
+
 Headers = Sequence[tuple[str, str]]
 
 # Fetch "normalize a method": only these six are upper-cased by fetch(); 'patch' stays as is.
@@ -20,32 +22,6 @@ _NORMALISED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PU
 SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 _SAFELISTED_CONTENT_TYPES = frozenset(
     {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
-)
-# Fetch "forbidden request-header": a page cannot set these, so asking about them is a mistake.
-FORBIDDEN_REQUEST_HEADERS = frozenset(
-    {
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    }
 )
 # Fetch "CORS-safelisted response-header name": readable without Access-Control-Expose-Headers.
 SAFELISTED_RESPONSE_HEADERS = frozenset(
@@ -361,7 +337,9 @@ def parse_header_option(text: str) -> tuple[str, str]:
         raise ValueError(f"{text!r} is not a header: write NAME or 'NAME: value'")
     if any(char in value for char in "\r\n\0"):
         raise ValueError(f"the value of {name!r} contains CR, LF or NUL, which no browser sends")
-    if name.lower() in FORBIDDEN_REQUEST_HEADERS or name.lower().startswith(("proxy-", "sec-")):
+    if name.lower() in FORBIDDEN_REQUEST_HEADERS or name.lower().startswith(
+        FORBIDDEN_REQUEST_HEADER_PREFIXES
+    ):
         raise ValueError(
             f"a page cannot set {name!r} (a forbidden request header); "
             + ("use --credentials to send cookies" if name.lower() == "cookie" else "leave it out")
