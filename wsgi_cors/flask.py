@@ -173,7 +173,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
 
     def _app_resource(self, path: str) -> ResourcePolicy | None:
         for policy in self.policies:
-            resource = policy.resource_for(path)
+            resource = policy.everywhere or policy.resource_for(path)
             if resource is not None:
                 return resource
         return None
