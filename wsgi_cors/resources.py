@@ -42,40 +42,29 @@ def every_path(path: str) -> bool:
     return True
 
 
-def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool]:
-    """Return the matcher for one pattern and whether it is a regex (for sorting)."""
+def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool, re.Pattern[str]]:
+    """The matcher for one pattern, whether it is a regex (for sorting), and its regex form.
+
+    ``regex.match(path)`` agrees with the matcher, so that :func:`join_paths` can put every
+    resource into one regex; the matcher is the cheaper test for a resource on its own.
+    """
     if isinstance(pattern, re.Pattern):
         match = pattern.match
-        return (lambda path: match(path) is not None), True
+        return (lambda path: match(path) is not None), True, pattern
     if pattern in ("*", "/*", ".*", "/.*"):
-        return every_path, True
+        return every_path, True, re.compile("", re.DOTALL)
     if _PATH_REGEX_MARKERS.isdisjoint(pattern):
-        return pattern.__eq__, False
+        return pattern.__eq__, False, re.compile(re.escape(pattern) + r"\Z", re.DOTALL)
     if pattern.endswith("/*"):
         base = pattern[:-2]
         if _PATH_REGEX_MARKERS.isdisjoint(base):
             below = base + "/"
-            return (lambda path: path == base or path.startswith(below)), True
+            regex = _compile(pattern, re.escape(base) + r"(?:/.*)?\Z")
+            return (lambda path: path == base or path.startswith(below)), True, regex
         compiled = _compile(pattern, base + r"(?:/.*)?\Z")
-        return (lambda path: compiled.match(path) is not None), True
+        return (lambda path: compiled.match(path) is not None), True, compiled
     compiled = _compile(pattern, pattern)
-    return (lambda path: compiled.match(path) is not None), True
-
-
-def path_regex(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
-    """The regex form of :func:`compile_path`'s matcher: ``regex.match(path)`` agrees with it."""
-    if isinstance(pattern, re.Pattern):
-        return pattern
-    if pattern in ("*", "/*", ".*", "/.*"):
-        return re.compile("", re.DOTALL)
-    if _PATH_REGEX_MARKERS.isdisjoint(pattern):
-        return re.compile(re.escape(pattern) + r"\Z", re.DOTALL)
-    if pattern.endswith("/*"):
-        base = pattern[:-2]
-        if _PATH_REGEX_MARKERS.isdisjoint(base):
-            base = re.escape(base)
-        return _compile(pattern, base + r"(?:/.*)?\Z")
-    return _compile(pattern, pattern)
+    return (lambda path: compiled.match(path) is not None), True, compiled
 
 
 def join_paths(resources: tuple[Resource, ...]) -> Callable[[str], int | None] | None:
@@ -173,11 +162,9 @@ def compile_resources(resources: object, options: Mapping[str, object]) -> tuple
             )
         where = f"resources[{pattern!r}]"
         check_option_names(overrides, RESOURCE_OPTIONS, where)
-        matcher, is_regex = compile_path(pattern)
+        matcher, is_regex, regex = compile_path(pattern)
         label = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-        resource = Resource(
-            label, matcher, build_options({**options, **overrides}, where), path_regex(pattern)
-        )
+        resource = Resource(label, matcher, build_options({**options, **overrides}, where), regex)
         compiled.append((_specificity(pattern, is_regex), resource))
     compiled.sort(key=lambda pair: pair[0])
     return tuple(resource for _, resource in compiled)
