@@ -16,6 +16,7 @@ import pytest
 from wsgi_cors import ConfigurationError, ConfigurationTypeError, CORSMiddleware, CORSSecurityWarning
 from wsgi_cors.config import PARSERS
 from wsgi_cors.options import OPTION_NAMES
+from wsgi_cors.policy import request_facts
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,7 +40,7 @@ def from_env(**variables: str) -> CORSMiddleware:
 
 def grant(middleware: CORSMiddleware, origin: str, path: str = "/api/items") -> str | None:
     """The Access-Control-Allow-Origin an actual GET from ``origin`` would get."""
-    decided = middleware.policy.decide("GET", path, origin)
+    decided = middleware.policy.decide(request_facts("GET", path, origin))
     if decided is None:
         return None
     return dict(decided[1].headers).get("Access-Control-Allow-Origin")

@@ -208,9 +208,20 @@ def test_each_decision_is_logged_at_debug_with_request_values_quoted(
         )
     granted, refused = (record.getMessage() for record in caplog.records)
     assert granted == (
-        "GET '/api/items' from origin 'https://app.example.com': resource '/api/*', granted: origin allowed"
+        "'GET' '/api/items' from origin 'https://app.example.com': resource '/api/*', granted: origin allowed"
     )
     assert "\n" not in refused
     assert "\r" not in refused
     assert "'https://e.example\\r\\nforged'" in refused
     assert refused.endswith("refused: Origin is not a serialised origin")
+
+
+def test_a_forged_request_method_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    # A server that passes the request line's method through (wsgiref.validate would refuse it).
+    env = environ(HTTP_ORIGIN=ALLOWED, REQUEST_METHOD="GET\r\nFAKE LOG LINE", PATH_INFO="/api/items")
+    with caplog.at_level(logging.DEBUG, logger="wsgi_cors"):
+        CORSMiddleware(RecordingApp(), resources=r"/api/*", origins=[ALLOWED])(env, Recorder())
+    (message,) = (record.getMessage() for record in caplog.records)
+    assert "\r" not in message
+    assert "\n" not in message
+    assert message.startswith("'GET\\r\\nFAKE LOG LINE' '/api/items' from origin")

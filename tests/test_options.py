@@ -18,6 +18,7 @@ from wsgi_cors import (
     Policy,
     WsgiCorsError,
 )
+from wsgi_cors.policy import request_facts
 
 from .support import ALLOWED, RecordingApp, cors_headers, make_client, preflight
 
@@ -214,7 +215,7 @@ def test_methods_star_echoes_the_requested_method(app: RecordingApp) -> None:
 
 def _preflight_headers(allow_headers: object, requested: str) -> dict[str, str]:
     policy = Policy.from_options({"allow_headers": allow_headers})
-    decided = policy.decide("OPTIONS", "/x", "https://a.example", "POST", requested)
+    decided = policy.decide(request_facts("OPTIONS", "/x", "https://a.example", "POST", requested))
     assert decided is not None
     return dict(decided[1].headers)
 

@@ -13,37 +13,21 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .guards import FORBIDDEN_REQUEST_HEADER_PREFIXES, FORBIDDEN_REQUEST_HEADERS
+from .fetch import (
+    SAFELISTED_CONTENT_TYPES,
+    SAFELISTED_METHODS,
+    SAFELISTED_RESPONSE_HEADERS,
+    TOKEN,
+    is_forbidden_request_header,
+    normalise_method,
+)
 
 Headers = Sequence[tuple[str, str]]
 
-# Fetch "normalize a method": only these six are upper-cased by fetch(); 'patch' stays as is.
-_NORMALISED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
-SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
-_SAFELISTED_CONTENT_TYPES = frozenset(
-    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
-)
-# Fetch "CORS-safelisted response-header name": readable without Access-Control-Expose-Headers.
-SAFELISTED_RESPONSE_HEADERS = frozenset(
-    {
-        "cache-control",
-        "content-language",
-        "content-length",
-        "content-type",
-        "expires",
-        "last-modified",
-        "pragma",
-    }
-)
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # Fetch "CORS-unsafe request-header byte" for accept / accept-language / content-language.
 _UNSAFE_BYTE = re.compile(r'[\x00-\x08\x0a-\x1f"():<>?@\[\\\]{}\x7f]')
 _LANGUAGE_VALUE = re.compile(r"[0-9A-Za-z *,\-.;=]*")
 _SIMPLE_RANGE = re.compile(r"bytes=[0-9]+-[0-9]*")
-
-
-def normalise_method(method: str) -> str:
-    return method.upper() if method.upper() in _NORMALISED_METHODS else method
 
 
 def is_safelisted_header(name: str, value: str) -> bool:
@@ -59,7 +43,7 @@ def is_safelisted_header(name: str, value: str) -> bool:
         if _UNSAFE_BYTE.search(value):
             return False
         essence = value.split(";", 1)[0].strip().lower()
-        return essence in _SAFELISTED_CONTENT_TYPES
+        return essence in SAFELISTED_CONTENT_TYPES
     if lowered == "range":
         return _SIMPLE_RANGE.fullmatch(value) is not None
     return False
@@ -333,13 +317,11 @@ def parse_header_option(text: str) -> tuple[str, str]:
     """``'X-Token'`` or ``'Content-Type: application/json'`` -> (name, value)."""
     name, _, value = text.partition(":")
     name = name.strip()
-    if not _TOKEN.fullmatch(name):
+    if not TOKEN.fullmatch(name):
         raise ValueError(f"{text!r} is not a header: write NAME or 'NAME: value'")
     if any(char in value for char in "\r\n\0"):
         raise ValueError(f"the value of {name!r} contains CR, LF or NUL, which no browser sends")
-    if name.lower() in FORBIDDEN_REQUEST_HEADERS or name.lower().startswith(
-        FORBIDDEN_REQUEST_HEADER_PREFIXES
-    ):
+    if is_forbidden_request_header(name.lower()):
         raise ValueError(
             f"a page cannot set {name!r} (a forbidden request header); "
             + ("use --credentials to send cookies" if name.lower() == "cookie" else "leave it out")

@@ -13,7 +13,6 @@ import http.client
 import importlib
 import json
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -29,22 +28,20 @@ from .browser import (
     Verdict,
     check_actual,
     check_preflight,
-    normalise_method,
     parse_headers,
     readable_headers,
 )
 from .errors import CORSSecurityWarning, WsgiCorsError
+from .fetch import SERIALISED_ORIGIN, TOKEN, normalise_method
 from .middleware import merge_headers
 from .options import DEFAULTS, OPTION_NAMES
 from .origins import OriginRules
-from .policy import Decision, Policy, ResourcePolicy
+from .policy import Decision, Kind, Policy, Refusal, ResourcePolicy, request_facts
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
 _LIST_OPTIONS = frozenset({"resources", "origins", "methods", "allow_headers", "expose_headers"})
 _INT_OPTIONS = frozenset({"max_age", "preflight_status"})
-_SERIALISED_ORIGIN = re.compile(r"null|[a-z][a-z0-9+.-]*://[^/\s,?#]+", re.IGNORECASE)
-_HEADER_REASON = re.compile(r"header '(?P<name>[^']+)' not in allow_headers")
 
 
 class UsageError(Exception):
@@ -324,14 +321,14 @@ def describe_resource(resource: ResourcePolicy) -> list[str]:
 def policy_fix(decision: Decision, resource: ResourcePolicy, origin: str, method: str) -> str | None:
     """The configuration change that turns a refusal into a grant, from the policy's reason."""
     where = f"resource {resource.pattern!r}"
-    if decision.reason == "origin not allowed":
+    refusal = decision.refusal
+    if refusal is Refusal.ORIGIN_REFUSED:
         return f"add {origin!r} to origins (of {where}), if you trust that site"
-    if decision.reason.startswith("method "):
+    if refusal is Refusal.METHOD_REFUSED:
         return f"add {method!r} to methods (of {where})"
-    match = _HEADER_REASON.fullmatch(decision.reason)
-    if match:
-        return f"add {match['name']!r} to allow_headers (of {where})"
-    if decision.reason == "Origin is not a serialised origin":
+    if refusal is Refusal.HEADER_REFUSED:
+        return f"add {decision.detail!r} to allow_headers (of {where})"
+    if refusal in (Refusal.ORIGIN_MALFORMED, Refusal.ORIGIN_TOO_LONG):
         return "browsers send origins as scheme://host[:port]: check --origin"
     return None
 
@@ -348,7 +345,7 @@ def explain(policy: Policy, request: BrowserRequest | None, path: str, method: s
     data = report.data
     data.update(path=path, method=normalise_method(method), resources=[r.pattern for r in policy.resources])
     say(f"Resources, most specific first: {', '.join(repr(r.pattern) for r in policy.resources)}")
-    resource = policy.resource_for(path)
+    resource = policy.resource_for(request_facts(method, path)["PATH_INFO"])
     if resource is None:
         say(f"1. Resource: no pattern covers the path {path!r}.")
         say("   The middleware hands the request to the application and adds no CORS header.")
@@ -395,7 +392,7 @@ def explain(policy: Policy, request: BrowserRequest | None, path: str, method: s
         say(f"     > OPTIONS {path}")
         report.headers(preflight_headers, ">")
         request_headers = next((v for n, v in preflight_headers if n == "Access-Control-Request-Headers"), "")
-        decided = policy.decide("OPTIONS", path, origin, method, request_headers, None)
+        decided = policy.decide(request_facts("OPTIONS", path, origin, method, request_headers))
         assert decided is not None  # the path is covered
         _, decision = decided
         headers = _simulated(decision)
@@ -434,7 +431,7 @@ def explain(policy: Policy, request: BrowserRequest | None, path: str, method: s
         say(f"{step}. No preflight: {method} with only CORS-safelisted headers is sent directly.")
         step += 1
 
-    decided = policy.decide(method, path, origin)
+    decided = policy.decide(request_facts(method, path, origin))
     assert decided is not None
     _, decision = decided
     headers = _simulated(decision)
@@ -461,7 +458,7 @@ def _outcome(decision: Decision) -> str:
     if decision.granted:
         return (
             "grants it"
-            if decision.reason in ("preflight granted", "origin allowed")
+            if decision.kind is not Kind.NO_ORIGIN and decision.reason != "'*' answer"
             else (f"grants it ({decision.reason})")
         )
     return f"refuses it ({decision.reason})"
@@ -523,11 +520,11 @@ def _browser_request(args: argparse.Namespace) -> BrowserRequest | None:
         headers = parse_headers(args.header)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", args.method):
+    if not TOKEN.fullmatch(args.method):
         raise UsageError(f"--method {args.method!r} is not an HTTP method")
     if args.origin is None:
         return None
-    if not _SERIALISED_ORIGIN.fullmatch(args.origin):
+    if not SERIALISED_ORIGIN.fullmatch(args.origin):
         raise UsageError(
             f"--origin {args.origin!r} is not an origin: write scheme://host[:port], "
             "with no path and no trailing slash"

@@ -25,50 +25,17 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, CORSSecurityWarning, describe
+from .fetch import (
+    CHROMIUM_MAX_AGE,
+    FIREFOX_MAX_AGE,
+    FORBIDDEN_METHODS,
+    FORBIDDEN_RESPONSE_HEADERS,
+    is_forbidden_request_header,
+)
 from .origins import is_host_wildcard
 
 if TYPE_CHECKING:
     from .options import Options
-
-#: Fetch's forbidden request-header names: a page can never set them, so browsers never ask
-#: for them in a preflight (https://fetch.spec.whatwg.org/#forbidden-request-header).
-FORBIDDEN_REQUEST_HEADERS = frozenset(
-    {
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    }
-)
-FORBIDDEN_REQUEST_HEADER_PREFIXES = ("proxy-", "sec-")
-
-#: Fetch's forbidden response-header names: never exposed to a page, whatever the server says.
-FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
-
-#: Fetch's forbidden methods: ``fetch()`` refuses them, so no preflight ever asks for one.
-FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
-
-#: The longest preflight cache lifetimes browsers honour (Chromium 2 hours, Firefox 24 hours);
-#: a larger ``Access-Control-Max-Age`` is silently cut down.
-CHROMIUM_MAX_AGE = 7200
-FIREFOX_MAX_AGE = 86400
 
 #: Suffixes under which anyone can obtain a host name. Every entry is on the Public Suffix
 #: List (the test suite checks this against the ``publicsuffixlist`` package).
@@ -340,7 +307,7 @@ def _lookalike(label: str, position: int) -> str:
 def forbidden_allow_headers(options: Options) -> Iterator[Finding]:
     """Browsers never let a page set these headers, so allowing them has no effect."""
     for name in sorted(options.allow_headers.names):
-        if name in FORBIDDEN_REQUEST_HEADERS or name.startswith(FORBIDDEN_REQUEST_HEADER_PREFIXES):
+        if is_forbidden_request_header(name):
             fix = (
                 "remove it; to let browsers send cookies cross-origin, set supports_credentials=True"
                 if name in ("cookie", "cookie2")

@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .policy import Decision, Headers, Policy, ResourcePolicy
+from .policy import Decision, Headers, Policy, ResourcePolicy, decide
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -25,9 +25,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger("wsgi_cors")
 _DEBUG = logging.DEBUG
 
-_ACRM = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
-_ACRH = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
-_ACRPN = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+__all__ = ["ERROR_RESPONSE", "CORSMiddleware", "decide", "merge_headers"]
 
 #: Set this ``environ`` key when a framework builds an error page without passing
 #: ``exc_info`` (Flask does): with ``intercept_exceptions=False`` that response stays bare.
@@ -126,22 +124,11 @@ class CORSMiddleware:
         return self.app(environ, cors_start_response)
 
 
-def decide(resource: ResourcePolicy, environ: WSGIEnvironment) -> Decision:
-    """The policy's decision for this request: the one place ``environ`` is read for it."""
-    origin = environ.get("HTTP_ORIGIN")
-    if origin is None:
-        return resource.originless
-    if environ.get("REQUEST_METHOD") == "OPTIONS" and _ACRM in environ:
-        return resource.preflight(origin, environ[_ACRM], environ.get(_ACRH, ""), environ.get(_ACRPN))
-    # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
-    return resource.exact_grants.get(origin) or resource.actual(origin)
-
-
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
     # Request values go through %r so that CR/LF in a path or origin cannot forge a log line.
     # Callers check isEnabledFor first: a disabled trace must not cost a call per request.
     _log.debug(
-        "%s %r from origin %r: resource %r, %s: %s",
+        "%r %r from origin %r: resource %r, %s: %s",
         environ.get("REQUEST_METHOD"),
         environ.get("PATH_INFO", ""),
         environ.get("HTTP_ORIGIN"),

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from http import HTTPStatus
 
-from . import guards
 from .errors import ConfigurationError, ConfigurationTypeError, describe
+from .fetch import TOKEN
 from .origins import OriginRules, compile_origins
 
 DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
@@ -51,9 +51,9 @@ _BOOLEAN_OPTIONS = (
     "allow_private_network",
 )
 
-# RFC 9110 section 5.6.2: header names and methods are tokens.
-TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HEADER_REGEX_MARKERS = frozenset("*\\[]?$^()")
+# ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,11 @@ def check_option_names(given: Iterable[str], allowed: frozenset[str], where: str
 
 
 def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") -> Options:
-    """Validate ``given`` (already merged over :data:`DEFAULTS`) into :class:`Options`."""
+    """Validate ``given`` (already merged over :data:`DEFAULTS`) into :class:`Options`.
+
+    Each value is checked on its own here; :mod:`wsgi_cors.guards` then judges the whole
+    (the caller runs it, so that guards may read options without options importing guards).
+    """
     merged = {**DEFAULTS, **given}
     check_option_names(merged, RESOURCE_OPTIONS, where)
     flags = {name: _boolean(name, merged[name]) for name in _BOOLEAN_OPTIONS}
@@ -117,7 +121,7 @@ def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") ->
         )
     origins = compile_origins(merged["origins"], credentials=credentials)
     methods = _tokens("methods", merged["methods"], upper=True)
-    options = Options(
+    return Options(
         origins=origins,
         methods=None if methods is None else frozenset(methods),
         allow_methods=None if methods is None else ", ".join(sorted(set(methods))),
@@ -133,8 +137,6 @@ def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") ->
         allow_private_network=flags["allow_private_network"],
         preflight_status=_status(merged["preflight_status"]),
     )
-    guards.check(options)
-    return options
 
 
 def _boolean(name: str, value: object) -> bool:
@@ -240,7 +242,7 @@ def _max_age(value: object) -> str | None:
                 describe("max_age", value, "sub-second durations cannot be sent", "round to whole seconds")
             )
         seconds = int(seconds)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
         seconds = int(value.strip())
     if isinstance(seconds, bool) or not isinstance(seconds, int):
         raise ConfigurationTypeError(

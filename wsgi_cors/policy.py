@@ -7,11 +7,12 @@ adapter and the command-line tools can never disagree.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+from enum import Enum
 from typing import NamedTuple
 
-from .options import OPTION_NAMES, TOKEN, Options, check_option_names
+from .fetch import MAX_ORIGIN_LENGTH, SERIALISED_ORIGIN, TOKEN, TOKEN_LIST, wsgi_path_text
+from .options import OPTION_NAMES, Options, check_option_names
 from .resources import Resource, compile_resources, every_path, join_paths
 
 Headers = tuple[tuple[str, str], ...]
@@ -24,32 +25,122 @@ EXPOSE_HEADERS = "Access-Control-Expose-Headers"
 MAX_AGE = "Access-Control-Max-Age"
 ALLOW_PRIVATE_NETWORK = "Access-Control-Allow-Private-Network"
 
-# A serialised origin (or "null"): printable ASCII with no space, comma, slash or quote, so
-# an echoed origin can never split a header, smuggle a second value or carry a path.
-_ORIGIN_SHAPE = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]{1,1000}")
-
-# What browsers send in Access-Control-Request-Headers: tokens joined by "," or ", ". Tokens
-# hold neither commas nor spaces, so such a list splits into valid names with nothing to strip.
-_TOKEN_LIST = re.compile(rf"{TOKEN.pattern}(?:, ?{TOKEN.pattern})*")
+# The request facts, named as CGI (RFC 3875) and so WSGI name them: a WSGI environ is a
+# mapping of request facts as it is, and the tools build a small one with request_facts().
+METHOD = "REQUEST_METHOD"
+PATH = "PATH_INFO"
+ORIGIN = "HTTP_ORIGIN"
+REQUEST_METHOD = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
+REQUEST_HEADERS = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
+REQUEST_PRIVATE_NETWORK = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
 
 # Real browsers request a few dozen headers at most; anything longer is refused unparsed,
 # so a megabyte of commas costs a length check, not a split.
 MAX_REQUEST_HEADERS_LENGTH = 8192
 
 
+class Kind(Enum):
+    """What the request is, for CORS."""
+
+    NO_ORIGIN = "no-origin"  # same-origin, or not from a browser
+    ACTUAL = "actual"  # a cross-origin request, answered by the application
+    PREFLIGHT = "preflight"  # OPTIONS with Origin and Access-Control-Request-Method
+
+
+class Refusal(Enum):
+    """Why a request gets no grant; ``Decision.detail`` names the method or header."""
+
+    ORIGIN_MALFORMED = "origin-malformed"  # not a serialised origin: never echoed
+    ORIGIN_TOO_LONG = "origin-too-long"  # longer than any browser sends: never examined
+    ORIGIN_REFUSED = "origin-refused"  # well formed, but no rule grants it
+    METHOD_MALFORMED = "method-malformed"  # Access-Control-Request-Method is not a token
+    METHOD_REFUSED = "method-refused"  # not in ``methods``
+    HEADERS_TOO_LONG = "headers-too-long"  # Access-Control-Request-Headers over the limit
+    HEADER_MALFORMED = "header-malformed"  # a requested header name is not a token
+    HEADER_REFUSED = "header-refused"  # not in ``allow_headers``
+
+
+_REFUSAL_TEXT = {
+    Refusal.ORIGIN_MALFORMED: "Origin is not a serialised origin",
+    Refusal.ORIGIN_TOO_LONG: f"Origin is longer than {MAX_ORIGIN_LENGTH} characters",
+    Refusal.ORIGIN_REFUSED: "origin not allowed",
+    Refusal.METHOD_MALFORMED: "Access-Control-Request-Method is not a method token",
+    Refusal.METHOD_REFUSED: "method {detail!r} not in methods",
+    Refusal.HEADERS_TOO_LONG: f"Access-Control-Request-Headers is longer than {MAX_REQUEST_HEADERS_LENGTH}",
+    Refusal.HEADER_MALFORMED: "a requested header name is not a token",
+    Refusal.HEADER_REFUSED: "header {detail!r} not in allow_headers",
+}
+
+
 class Decision(NamedTuple):
-    """What to do with one request.
+    """What to do with one request: structured data, read by fields, never parsed back.
 
     ``answer``: reply here, without calling the application (a preflight). ``headers``: the
     CORS headers to send. ``vary``: request headers the answer depends on, merged into
-    ``Vary``. ``reason``: why, for logs and ``explain``.
+    ``Vary``. ``granted``: whether a browser may read the answer. ``refusal`` and ``detail``:
+    why not (``None`` on a grant).
     """
 
     answer: bool
     headers: Headers
     vary: str | None
-    reason: str
     granted: bool
+    kind: Kind
+    refusal: Refusal | None = None
+    detail: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The decision in words, for logs and the tools; made from the fields."""
+        if self.refusal is not None:
+            return _REFUSAL_TEXT[self.refusal].format(detail=self.detail)
+        if self.kind is Kind.NO_ORIGIN:
+            static = dict(self.headers).get(ALLOW_ORIGIN)
+            return f"no Origin header; static answer {static!r}" if static else "no Origin header"
+        if self.kind is Kind.PREFLIGHT:
+            return "preflight granted"
+        return "'*' answer" if dict(self.headers).get(ALLOW_ORIGIN) == "*" else "origin allowed"
+
+
+def request_facts(
+    method: str,
+    path: str,
+    origin: str | None = None,
+    request_method: str | None = None,
+    request_headers: str | None = None,
+    private_network: str | None = None,
+) -> dict[str, str]:
+    """The facts :func:`decide` reads, as a server would hand them over.
+
+    ``path`` is text (``/données``); it is stored as PEP 3333 stores it (UTF-8 bytes read as
+    latin-1), so tools that build facts select exactly what the middleware selects.
+    """
+    facts = {METHOD: method, PATH: path.encode("utf-8", "surrogateescape").decode("latin-1")}
+    for key, value in (
+        (ORIGIN, origin),
+        (REQUEST_METHOD, request_method),
+        (REQUEST_HEADERS, request_headers),
+        (REQUEST_PRIVATE_NETWORK, private_network),
+    ):
+        if value is not None:
+            facts[key] = value
+    return facts
+
+
+def decide(resource: ResourcePolicy, facts: Mapping[str, str]) -> Decision:
+    """The one dispatch (no Origin, preflight or actual request), for every caller.
+
+    ``facts`` is a WSGI environ, or any mapping with the same names (:func:`request_facts`).
+    """
+    origin = facts.get(ORIGIN)
+    if origin is None:
+        return resource.originless
+    if facts.get(METHOD) == "OPTIONS" and REQUEST_METHOD in facts:
+        return resource.preflight(
+            origin, facts[REQUEST_METHOD], facts.get(REQUEST_HEADERS, ""), facts.get(REQUEST_PRIVATE_NETWORK)
+        )
+    # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
+    return resource.exact_grants.get(origin) or resource.actual(origin)
 
 
 class ResourcePolicy:
@@ -62,9 +153,13 @@ class ResourcePolicy:
         self.intercept_exceptions = options.intercept_exceptions
         origins = options.origins
         self._origins = origins
-        # With "*" and send_wildcard every answer is the same; otherwise it names the origin.
+        # With "*" and send_wildcard every request with an Origin gets the same answer.
         self._wildcard = origins.any and options.send_wildcard
-        vary: tuple[str, ...] = ("Origin",) if options.vary_header and not self._wildcard else ()
+        # Fetch, "CORS protocol and HTTP caches": the answer depends on Origin unless it is
+        # "*" whether or not the request has one (send_wildcard with always_send). Without
+        # Vary, a cache would hand the answer for one origin (or for none) to another.
+        depends_on_origin = not (self._wildcard and options.always_send)
+        vary: tuple[str, ...] = ("Origin",) if options.vary_header and depends_on_origin else ()
         self._vary_actual = ", ".join(vary) or None
         preflight_vary = (
             [*vary, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
@@ -100,26 +195,25 @@ class ResourcePolicy:
             False,
             ((ALLOW_ORIGIN, static), *self._actual_extra) if static else (),
             self._vary_actual,
-            f"no Origin header; static answer {static!r}" if static else "no Origin header",
             bool(static),
+            Kind.NO_ORIGIN,
         )
 
         # Every answer that does not name an arbitrary request origin is built once, here.
         self._wildcard_answer = Decision(
-            False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), None, "'*' answer", True
+            False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), self._vary_actual, True, Kind.ACTUAL
         )
-        self._not_an_origin = self._refuse("Origin is not a serialised origin", self._vary_actual)
-        self._not_allowed = self._refuse("origin not allowed", self._vary_actual)
+        self._refusals = {
+            refusal: Decision(False, (), self._vary_actual, False, Kind.ACTUAL, refusal)
+            for refusal in (Refusal.ORIGIN_MALFORMED, Refusal.ORIGIN_TOO_LONG, Refusal.ORIGIN_REFUSED)
+        }
         # Browsers send an exact origin as it is configured (lower case, no default port), so
         # its grant is a dictionary lookup; any other spelling takes the general path below.
         self.exact_grants: Mapping[str, Decision] = {
             exact: self._grant(exact)
             for exact in origins.exact
-            if _ORIGIN_SHAPE.fullmatch(exact) and not self._wildcard
+            if _origin_problem(exact) is None and not self._wildcard
         }
-
-    def _refuse(self, reason: str, vary: str | None, answer: bool = False) -> Decision:
-        return Decision(answer, (), vary, reason, False)
 
     def actual(self, origin: str) -> Decision:
         """An actual (non-preflight) request carrying ``Origin``."""
@@ -128,32 +222,37 @@ class ResourcePolicy:
         granted = self.exact_grants.get(origin)
         if granted is not None:
             return granted
-        if not _ORIGIN_SHAPE.fullmatch(origin):
-            return self._not_an_origin
-        if not self._origins.allows(origin):
-            return self._not_allowed
+        refusal = _origin_problem(origin)
+        if refusal is None and not self._origins.allows(origin):
+            refusal = Refusal.ORIGIN_REFUSED
+        if refusal is not None:
+            return self._refusals[refusal]
         return self._grant(origin)
 
     def _grant(self, origin: str) -> Decision:
         return Decision(
-            False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, "origin allowed", True
+            False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, True, Kind.ACTUAL
+        )
+
+    def _refuse(self, refusal: Refusal, detail: str | None = None) -> Decision:
+        return Decision(
+            self.automatic_options, (), self._vary_preflight, False, Kind.PREFLIGHT, refusal, detail
         )
 
     def preflight(
         self, origin: str, method: str, request_headers: str, private_network: str | None
     ) -> Decision:
         """A preflight: ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``."""
-        answer = self.automatic_options
-        vary = self._vary_preflight
         if self._wildcard:
             allow_origin = "*"
         elif origin in self.exact_grants:
             allow_origin = origin
-        elif not _ORIGIN_SHAPE.fullmatch(origin):
-            return self._refuse("Origin is not a serialised origin", vary, answer)
-        elif not self._origins.allows(origin):
-            return self._refuse("origin not allowed", vary, answer)
         else:
+            refusal = _origin_problem(origin)
+            if refusal is None and not self._origins.allows(origin):
+                refusal = Refusal.ORIGIN_REFUSED
+            if refusal is not None:
+                return self._refuse(refusal)
             allow_origin = origin
 
         # Fetch: methods are compared case-sensitively, but flask-cors users expect
@@ -161,29 +260,29 @@ class ResourcePolicy:
         # A listed method, as browsers send it, is a token already upper-cased: both checks pass.
         if self._methods is None or method not in self._methods:
             if not TOKEN.fullmatch(method):
-                return self._refuse("Access-Control-Request-Method is not a method token", vary, answer)
+                return self._refuse(Refusal.METHOD_MALFORMED)
             if self._methods is not None and method.upper() not in self._methods:
-                return self._refuse(f"method {method!r} not in methods", vary, answer)
+                return self._refuse(Refusal.METHOD_REFUSED, method)
         allow_methods = self._allow_methods or method
 
         granted_headers = ""
         if request_headers:
             if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
-                return self._refuse("Access-Control-Request-Headers too long", vary, answer)
+                return self._refuse(Refusal.HEADERS_TOO_LONG)
             rule = self._allow_headers
-            if _TOKEN_LIST.fullmatch(request_headers):
+            if TOKEN_LIST.fullmatch(request_headers):
                 names = request_headers.replace(", ", ",").split(",")
                 if not rule.any:
                     for name in names:
                         if not rule.allows(name.lower()):
-                            return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+                            return self._refuse(Refusal.HEADER_REFUSED, name)
             else:
                 names = [stripped for name in request_headers.split(",") if (stripped := name.strip())]
                 for name in names:
                     if not TOKEN.fullmatch(name):
-                        return self._refuse("a requested header name is not a token", vary, answer)
+                        return self._refuse(Refusal.HEADER_MALFORMED)
                     if not rule.allows(name.lower()):
-                        return self._refuse(f"header {name!r} not in allow_headers", vary, answer)
+                        return self._refuse(Refusal.HEADER_REFUSED, name)
             granted_headers = ", ".join(names)
 
         headers: Headers = (
@@ -194,7 +293,16 @@ class ResourcePolicy:
         )
         if self._private_network and private_network == "true":
             headers += ((ALLOW_PRIVATE_NETWORK, "true"),)
-        return Decision(answer, headers, vary, "preflight granted", True)
+        return Decision(self.automatic_options, headers, self._vary_preflight, True, Kind.PREFLIGHT)
+
+
+def _origin_problem(origin: str) -> Refusal | None:
+    """Why an ``Origin`` value must not be examined or echoed, if it must not."""
+    if len(origin) > MAX_ORIGIN_LENGTH:
+        return Refusal.ORIGIN_TOO_LONG
+    if not SERIALISED_ORIGIN.fullmatch(origin):
+        return Refusal.ORIGIN_MALFORMED
+    return None
 
 
 class Policy:
@@ -216,7 +324,11 @@ class Policy:
         resources = rest.pop("resources", r"/*")
         return cls(compile_resources(resources, rest))
 
-    def resource_for(self, path: str) -> ResourcePolicy | None:
+    def resource_for(self, path_info: str) -> ResourcePolicy | None:
+        """The first resource whose pattern matches ``PATH_INFO`` (read as the text it encodes)."""
+        if self.everywhere is not None:
+            return self.everywhere
+        path = wsgi_path_text(path_info)
         if self._first_match is not None:
             index = self._first_match(path)
             return None if index is None else self.resources[index]
@@ -225,21 +337,9 @@ class Policy:
                 return policy
         return None
 
-    def decide(
-        self,
-        method: str,
-        path: str,
-        origin: str | None,
-        request_method: str | None = None,
-        request_headers: str = "",
-        private_network: str | None = None,
-    ) -> tuple[ResourcePolicy, Decision] | None:
-        """The whole decision for one request; ``None`` when no resource covers the path."""
-        resource = self.resource_for(path)
+    def decide(self, facts: Mapping[str, str]) -> tuple[ResourcePolicy, Decision] | None:
+        """The resource and its decision for one request; ``None`` when no resource covers it."""
+        resource = self.resource_for(facts.get(PATH, ""))
         if resource is None:
             return None
-        if origin is None:
-            return resource, resource.originless
-        if method == "OPTIONS" and request_method is not None:
-            return resource, resource.preflight(origin, request_method, request_headers, private_network)
-        return resource, resource.actual(origin)
+        return resource, decide(resource, facts)

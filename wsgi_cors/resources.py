@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from . import guards
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
 
@@ -164,7 +165,9 @@ def compile_resources(resources: object, options: Mapping[str, object]) -> tuple
         check_option_names(overrides, RESOURCE_OPTIONS, where)
         matcher, is_regex, regex = compile_path(pattern)
         label = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-        resource = Resource(label, matcher, build_options({**options, **overrides}, where), regex)
+        resource_options = build_options({**options, **overrides}, where)
+        guards.check(resource_options)
+        resource = Resource(label, matcher, resource_options, regex)
         compiled.append((_specificity(pattern, is_regex), resource))
     compiled.sort(key=lambda pair: pair[0])
     return tuple(resource for _, resource in compiled)

@@ -1,0 +1,123 @@
+"""Fetch facts: the grammar and name lists of the Fetch standard, RFC 9110 and PEP 3333, kept once.
+
+The bottom layer: options, origins, policy, guards, the browser model and the command line
+import these from here, and none keeps a copy of its own. References are to
+https://fetch.spec.whatwg.org/ unless a line says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: RFC 9110 section 5.6.2: header names and methods are tokens.
+TOKEN_CHARACTERS = r"[!#$%&'*+.^_`|~0-9A-Za-z-]"
+TOKEN = re.compile(TOKEN_CHARACTERS + "+")
+
+#: What browsers send in ``Access-Control-Request-Headers``: tokens joined by "," or ", ".
+#: Tokens hold neither commas nor spaces, so such a list splits into names with nothing to strip.
+TOKEN_LIST = re.compile(rf"{TOKEN.pattern}(?:, ?{TOKEN.pattern})*")
+
+#: The longest ``Origin`` a browser can send: a scheme, ``://``, a host name of at most 253
+#: characters (DNS) or a bracketed IPv6 address, and a port. Anything longer is refused
+#: unexamined, so no rule (a regex above all) ever runs on a longer value.
+MAX_ORIGIN_LENGTH = 300
+
+#: Fetch "serialization of an origin" (or the opaque "null"): printable ASCII with no space,
+#: comma, slash or quote, so an echoed origin can never split a header, smuggle a second
+#: value or carry a path.
+SERIALISED_ORIGIN = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]+")
+
+#: The opaque origin, sent by sandboxed documents, ``file:`` pages and some redirects.
+NULL_ORIGIN = "null"
+
+#: Ports that URL serialisation leaves out (WHATWG URL "special scheme" default ports).
+DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+
+#: "Normalize a method": fetch() upper-cases only these six; ``patch`` stays as it is written.
+NORMALISED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
+
+#: "CORS-safelisted method": sent without a preflight.
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
+
+#: "Forbidden method": fetch() refuses them, so no preflight ever asks for one.
+FORBIDDEN_METHODS = frozenset({"CONNECT", "TRACE", "TRACK"})
+
+#: "Forbidden request-header": a page can never set them, so browsers never ask for them in a
+#: preflight (https://fetch.spec.whatwg.org/#forbidden-request-header).
+FORBIDDEN_REQUEST_HEADERS = frozenset(
+    {
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+    }
+)
+FORBIDDEN_REQUEST_HEADER_PREFIXES = ("proxy-", "sec-")
+
+#: "Forbidden response-header name": never exposed to a page, whatever the server says.
+FORBIDDEN_RESPONSE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
+
+#: "CORS-safelisted response-header name": readable without Access-Control-Expose-Headers.
+SAFELISTED_RESPONSE_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
+
+#: The Content-Type essences a "CORS-safelisted request-header" may carry.
+SAFELISTED_CONTENT_TYPES = frozenset(
+    {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+)
+
+#: The longest preflight cache lifetimes browsers honour (Chromium 2 hours, Firefox 24 hours);
+#: a larger ``Access-Control-Max-Age`` is silently cut down.
+CHROMIUM_MAX_AGE = 7200
+FIREFOX_MAX_AGE = 86400
+
+
+def normalise_method(method: str) -> str:
+    """Fetch "normalize a method"."""
+    return method.upper() if method.upper() in NORMALISED_METHODS else method
+
+
+def is_forbidden_request_header(lowered_name: str) -> bool:
+    return lowered_name in FORBIDDEN_REQUEST_HEADERS or lowered_name.startswith(
+        FORBIDDEN_REQUEST_HEADER_PREFIXES
+    )
+
+
+def wsgi_path_text(path: str) -> str:
+    """``PATH_INFO`` as text: PEP 3333 hands over the URL's bytes decoded as latin-1.
+
+    Paths are routed as the frameworks route them (werkzeug decodes UTF-8 and replaces what
+    is not), so a pattern written ``/données/*`` matches the path a browser sends for it.
+    """
+    if path.isascii():
+        return path
+    try:
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # not a WSGI string after all (a direct caller's text)
+        return path
