@@ -104,6 +104,17 @@ def test_max_age_of_the_wrong_type_is_a_type_error(value: object) -> None:
         build(max_age=value)
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u0661\u0662", "\uff16\uff10\uff10", "6\u00b2"])
+def test_max_age_in_non_ascii_digits_names_the_option(value: str) -> None:
+    # str.isdigit() accepts these, int() does not (or reads Arabic-Indic digits as a number a
+    # reader of the configuration would not expect): the error must name max_age and the fix.
+    with pytest.raises(ConfigurationTypeError) as caught:
+        build(max_age=value)
+    assert str(caught.value) == (
+        f"max_age={value!r}: expected whole seconds. Fix: pass an int, a digit string or a timedelta."
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "sent"),
     [(600, "600"), ("600", "600"), (timedelta(minutes=10), "600"), (0, "0"), (timedelta(0), "0")],

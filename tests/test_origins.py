@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from werkzeug.test import Client
 
-from wsgi_cors import CORSSecurityWarning
+from wsgi_cors import ConfigurationError, CORSMiddleware, CORSSecurityWarning
 
 from .support import ALLOWED, RecordingApp, cors_headers, make_client
 
@@ -206,3 +206,53 @@ def test_origin_that_is_not_a_serialised_origin_is_never_echoed(
     # Set in environ directly: a real server may pass on what a test client would refuse.
     response = cors().get("/", environ_overrides={"HTTP_ORIGIN": origin})
     assert cors_headers(response) == {"Vary": "Origin"}
+
+
+# --- exact origins as browsers serialise them: IPv6 hosts, ports --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("configured", "sent"),
+    [
+        ("http://[::1]:8000", "http://[::1]:8000"),
+        ("http://[::1]", "http://[::1]"),
+        ("https://[2001:DB8::1]", "https://[2001:db8::1]"),
+        ("http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"),
+    ],
+)
+def test_ipv6_exact_origins_are_exact_not_regexes(
+    cors: Callable[..., Client], configured: str, sent: str
+) -> None:
+    client = cors(origins=[configured])
+    assert allow_origin(client, sent) == sent
+    assert allow_origin(client, "http://1") is None  # as a regex, [::1] would be a class
+
+
+def test_a_bracketed_class_that_is_no_address_stays_a_regex(cors: Callable[..., Client]) -> None:
+    client = cors(origins=[r"https://[ab]\.example"])
+    assert allow_origin(client, "https://a.example") == "https://a.example"
+
+
+@pytest.mark.parametrize(
+    ("configured", "sent"),
+    [
+        ("https://app.example.com:0443", "https://app.example.com"),
+        ("https://app.example.com:443", "https://app.example.com"),
+        ("http://app.example.com:08080", "http://app.example.com:8080"),
+        ("https://*.example.com:0443", "https://api.example.com"),
+    ],
+)
+def test_ports_are_compared_as_browsers_serialise_them(
+    cors: Callable[..., Client], configured: str, sent: str
+) -> None:
+    assert allow_origin(cors(origins=[configured]), sent) == sent
+
+
+@pytest.mark.parametrize("entry", ["https://app.example.com:99999", "https://*.example.com:70000"])
+def test_an_impossible_port_is_a_configuration_error(entry: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        CORSMiddleware(RecordingApp(), origins=[entry])
+    message = str(caught.value)
+    assert message.startswith(f"origins={entry!r}: port ")
+    assert "does not exist" in message
+    assert "Fix: correct the port." in message

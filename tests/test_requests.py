@@ -8,6 +8,7 @@ import pytest
 from werkzeug.test import Client
 
 from wsgi_cors import CORSSecurityWarning
+from wsgi_cors.fetch import MAX_ORIGIN_LENGTH
 from wsgi_cors.policy import MAX_REQUEST_HEADERS_LENGTH
 
 from .support import ALLOWED, RecordingApp, cors_headers, make_client, preflight
@@ -57,6 +58,21 @@ def test_always_send_off_adds_no_grant_to_origin_less_requests(cors: Callable[..
 
 def test_send_wildcard_without_origin_needs_no_vary(cors: Callable[..., Client]) -> None:
     assert cors_headers(cors(send_wildcard=True).get("/")) == {"Access-Control-Allow-Origin": "*"}
+
+
+def test_send_wildcard_without_always_send_varies_on_origin_both_ways(cors: Callable[..., Client]) -> None:
+    # "*" with an Origin and nothing without: the answer depends on Origin, so a shared cache
+    # must key on it (Fetch, "CORS protocol and HTTP caches"), or it serves the bare answer to
+    # the page.
+    client = cors(send_wildcard=True, always_send=False)
+    assert cors_headers(client.get("/")) == {"Vary": "Origin"}
+    assert cors_headers(client.get("/", headers={"Origin": EVIL})) == {
+        "Access-Control-Allow-Origin": "*",
+        "Vary": "Origin",
+    }
+    assert preflight(client, origin=EVIL).headers["Vary"] == (
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    )
 
 
 # --- actual requests ----------------------------------------------------------------------
@@ -244,6 +260,28 @@ def test_send_wildcard_preflight_answers_star_and_varies_on_the_request(cors: Ca
     response = preflight(cors(send_wildcard=True), origin=EVIL)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Vary"] == "Access-Control-Request-Method, Access-Control-Request-Headers"
+
+
+# --- Origin values no browser sends ------------------------------------------------------
+
+
+def test_an_origin_longer_than_any_browser_sends_is_refused_unexamined(app: RecordingApp) -> None:
+    seen: list[str] = []
+
+    def rule(origin: str) -> bool:
+        seen.append(origin)
+        return True
+
+    client = make_client(app, origins=[rule])
+    host = "a" * (MAX_ORIGIN_LENGTH - len("https://"))
+    assert cors_headers(client.get("/", headers={"Origin": f"https://{host}"})) == {
+        "Access-Control-Allow-Origin": f"https://{host}",
+        "Vary": "Origin",
+    }
+    too_long = f"https://{host}a"
+    assert cors_headers(client.get("/", headers={"Origin": too_long})) == {"Vary": "Origin"}
+    assert "Access-Control-Allow-Origin" not in preflight(client, origin=too_long).headers
+    assert seen == [f"https://{host}"]  # the rule never ran on the long value
 
 
 # --- Private Network Access ---------------------------------------------------------------

@@ -111,3 +111,31 @@ def test_resources_list_is_sorted_most_specific_first(cors: Callable[..., Client
         "/api/*",
         "/*",
     ]
+
+
+# --- non-ASCII patterns: PATH_INFO carries the URL's UTF-8 bytes read as latin-1 (PEP 3333) ---
+
+
+@pytest.mark.parametrize("path", ["/données", "/données/rapport", "/données/été/2024"])
+def test_a_non_ascii_subtree_pattern_matches_the_path_a_browser_sends(
+    cors: Callable[..., Client], path: str
+) -> None:
+    client = cors(
+        resources={"/données/*": {"origins": [ALLOWED]}, "/*": {"origins": ["https://other.example"]}}
+    )
+    assert allow_origin(client, path) == ALLOWED
+    assert allow_origin(client, path, "https://other.example") is None
+
+
+def test_non_ascii_literal_and_regex_patterns_match_as_text(cors: Callable[..., Client]) -> None:
+    client = cors(resources={"/café": {"origins": [ALLOWED]}, r"/thé/\w+$": {"origins": [ALLOWED]}})
+    assert allow_origin(client, "/café") == ALLOWED
+    assert allow_origin(client, "/thé/vert") == ALLOWED
+    assert allow_origin(client, "/cafe") is None
+
+
+def test_a_path_that_is_not_utf_8_matches_only_broad_patterns(cors: Callable[..., Client]) -> None:
+    client = cors(resources={"/données/*": {"origins": [ALLOWED]}})
+    # b"/donn\xe9es": latin-1 bytes, not UTF-8; werkzeug routes it as "/donn\ufffdes".
+    response = client.get("/", environ_overrides={"PATH_INFO": "/donn\xe9es", "HTTP_ORIGIN": ALLOWED})
+    assert "Access-Control-Allow-Origin" not in response.headers

@@ -8,6 +8,7 @@ whole string, never a prefix of it.
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -16,24 +17,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
+from .fetch import DEFAULT_PORTS, NULL_ORIGIN
 
 OriginPredicate = Callable[[str], bool]
 
 _log = logging.getLogger("wsgi_cors")
 
-NULL_ORIGIN = "null"
-
 # Characters that never occur in a serialised origin, so their presence marks a regex
 # (the same heuristic flask-cors users rely on, plus the alternation and repeat operators).
 _REGEX_MARKERS = frozenset("*\\[]?$^()|+{}")
 
-_DEFAULT_PORTS = {"http": "80", "https": "443", "ws": "80", "wss": "443"}
-
 _EXACT_ORIGIN = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>\[[0-9a-f:.]+\]|[a-z0-9._~%!$&'*+,;=-]+)"
-    r"(?::(?P<port>[0-9]{1,5}))?",
+    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>\[(?P<ipv6>[0-9a-f:.]+)\]|[a-z0-9._~%!$&'*+,;=-]+)"
+    r"(?::(?P<port>[0-9]+))?",
     re.IGNORECASE,
 )
+_HIGHEST_PORT = 65535
 
 # ``https://*.example.com[:port]``: the ``*`` stands for one or more whole DNS labels.
 _HOST_WILDCARD = re.compile(
@@ -208,6 +207,8 @@ def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
         return "any", None
     if entry.lower() == NULL_ORIGIN:
         return "null", None
+    if _is_ipv6_origin(entry):
+        return "exact", None  # its brackets are an address's, not a regex character class
     if "://*" in entry:
         return "pattern", _compile_host_wildcard(entry, option)
     if not _REGEX_MARKERS.isdisjoint(entry):
@@ -223,6 +224,18 @@ def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
                 )
             ) from None
     return "exact", None
+
+
+def _is_ipv6_origin(entry: str) -> bool:
+    """``http://[::1]:8000``: an exact origin whose host is a bracketed IPv6 address."""
+    match = _EXACT_ORIGIN.fullmatch(entry)
+    if match is None or match["ipv6"] is None:
+        return False
+    try:
+        ipaddress.IPv6Address(match["ipv6"])
+    except ValueError:
+        return False  # e.g. 'https://[abc]': a character class after all
+    return True
 
 
 def is_host_wildcard(entry: str) -> bool:
@@ -243,7 +256,9 @@ def _compile_host_wildcard(entry: str, option: str) -> re.Pattern[str]:
             )
         )
     scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
-    suffix = re.escape(host) + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
+    if port is not None:
+        port = _canonical_port(entry, scheme, port, option)
+    suffix = re.escape(host) + (f":{port}" if port else "")
     return re.compile(re.escape(scheme) + "://" + _LABELS + suffix, re.IGNORECASE)
 
 
@@ -253,9 +268,32 @@ def _normalise_exact(entry: str, option: str) -> str:
     if match is None:
         raise ConfigurationError(describe(option, entry, *_origin_problem(entry)))
     scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
-    if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        return f"{scheme}://{host}:{port}"
-    return f"{scheme}://{host}"
+    if match["ipv6"] is not None:
+        # Browsers serialise IPv6 hosts compressed and lower-cased: http://[::1], never [0:0::1].
+        host = f"[{ipaddress.IPv6Address(match['ipv6']).compressed}]"
+    if port is not None:
+        port = _canonical_port(entry, scheme, port, option)
+    return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
+
+
+def _canonical_port(entry: str, scheme: str, port: str, option: str) -> str | None:
+    """The port as a browser serialises it (no leading zeros; none for the default port).
+
+    ``https://app.example.com:0443`` is sent as ``https://app.example.com``; a port above
+    65535 cannot be in any URL, so the entry could never match and is refused.
+    """
+    number = int(port)
+    if number > _HIGHEST_PORT:
+        raise ConfigurationError(
+            describe(
+                option,
+                entry,
+                f"port {port} does not exist (ports run from 0 to {_HIGHEST_PORT}), so no browser sends it",
+                "correct the port",
+            )
+        )
+    canonical = str(number)
+    return None if canonical == DEFAULT_PORTS.get(scheme) else canonical
 
 
 def _origin_problem(entry: str) -> tuple[str, str]:
