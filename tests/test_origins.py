@@ -256,3 +256,27 @@ def test_an_impossible_port_is_a_configuration_error(entry: str) -> None:
     assert message.startswith(f"origins={entry!r}: port ")
     assert "does not exist" in message
     assert "Fix: correct the port." in message
+
+
+@pytest.mark.parametrize(
+    ("entry", "canonical"),
+    [
+        ("http://127.000.000.001", "http://127.0.0.1"),
+        ("http://010.0.0.1:8000", "http://8.0.0.1"),
+        ("http://0x7f.1", "http://127.0.0.1"),
+        ("http://192.168.1.1.", "http://192.168.1.1"),
+    ],
+)
+def test_an_ipv4_host_browsers_rewrite_is_an_error_naming_what_they_send(entry: str, canonical: str) -> None:
+    # A browser loads http://127.000.000.001 as http://127.0.0.1 and sends that as its origin,
+    # so the entry as written would never match.
+    with pytest.raises(ConfigurationError) as caught:
+        CORSMiddleware(RecordingApp(), origins=[entry])
+    assert str(caught.value).endswith(f"Fix: write {canonical!r}.")
+
+
+def test_canonical_ipv4_origins_are_exact(cors: Callable[..., Client]) -> None:
+    client = cors(origins=["http://127.0.0.1:8000", "http://10.0.0.1"])
+    assert allow_origin(client, "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+    assert allow_origin(client, "http://10.0.0.1") == "http://10.0.0.1"
+    assert allow_origin(client, "http://10.0.0.10") is None
