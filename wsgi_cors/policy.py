@@ -222,11 +222,10 @@ class ResourcePolicy:
         granted = self.exact_grants.get(origin)
         if granted is not None:
             return granted
-        refusal = _origin_problem(origin)
-        if refusal is None and not self._origins.allows(origin):
-            refusal = Refusal.ORIGIN_REFUSED
-        if refusal is not None:
-            return self._refusals[refusal]
+        if len(origin) > MAX_ORIGIN_LENGTH or not SERIALISED_ORIGIN.fullmatch(origin):
+            return self._refusals[_origin_problem(origin) or Refusal.ORIGIN_MALFORMED]
+        if not self._origins.allows(origin):
+            return self._refusals[Refusal.ORIGIN_REFUSED]
         return self._grant(origin)
 
     def _grant(self, origin: str) -> Decision:
@@ -328,7 +327,7 @@ class Policy:
         """The first resource whose pattern matches ``PATH_INFO`` (read as the text it encodes)."""
         if self.everywhere is not None:
             return self.everywhere
-        path = wsgi_path_text(path_info)
+        path = path_info if path_info.isascii() else wsgi_path_text(path_info)
         if self._first_match is not None:
             index = self._first_match(path)
             return None if index is None else self.resources[index]
