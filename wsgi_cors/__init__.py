@@ -13,7 +13,7 @@ from __future__ import annotations
 from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, WsgiCorsError
 from .middleware import CORSMiddleware
 from .options import DEFAULTS
-from .policy import Decision, Policy
+from .policy import Decision, Kind, Policy, Refusal, decide, request_facts
 
 __all__ = [
     "DEFAULTS",
@@ -22,7 +22,11 @@ __all__ = [
     "ConfigurationError",
     "ConfigurationTypeError",
     "Decision",
+    "Kind",
     "Policy",
+    "Refusal",
     "WsgiCorsError",
+    "decide",
+    "request_facts",
 ]
 __version__ = "0.1.0"
