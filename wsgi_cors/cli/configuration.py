@@ -51,7 +51,8 @@ def add_option_flags(group: argparse._ArgumentGroup) -> None:
                 flag, dest=dest, action="append", metavar="VALUE", help=about + "; comma-separated, or repeat"
             )
         else:
-            group.add_argument(flag, dest=dest, metavar="VALUE", help=about)
+            metavar = "N" if name in ("max_age", "preflight_status") else "VALUE"
+            group.add_argument(flag, dest=dest, metavar=metavar, help=about)
 
 
 def _flag(name: str) -> str:
