@@ -5,12 +5,19 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from werkzeug.test import Client
 
+from tests.cli_apps import flask_views
+from wsgi_cors import CORSMiddleware
 from wsgi_cors.cli import main
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 APP = "https://app.example.com"
 
@@ -58,6 +65,8 @@ def test_simple_request_has_no_preflight_step() -> None:
     assert report["actual"] == {
         "decision": "origin allowed",
         "granted": True,
+        "refusal": None,
+        "detail": None,
         "headers": [["Access-Control-Allow-Origin", APP], ["Vary", "Origin"]],
     }
 
@@ -154,6 +163,9 @@ def test_no_origin_shows_the_static_answer() -> None:
     assert status == 0
     assert report["actual"] == {
         "decision": f"no Origin header; static answer '{APP}'",
+        "granted": True,
+        "refusal": None,
+        "detail": None,
         "headers": [["Access-Control-Allow-Origin", APP], ["Vary", "Origin"]],
     }
 
@@ -246,9 +258,9 @@ def test_app_with_options_is_a_usage_error(app_module: str, capsys: pytest.Captu
     [
         (
             ["--origins", "https://app.example.com/"],
-            "invalid configuration: origins='https://app.example.com/'",
+            "invalid configuration: --origins: origins='https://app.example.com/': a trailing slash",
         ),
-        (["--max-age", "-1"], "invalid configuration: max_age=-1"),
+        (["--max-age", "-1"], "error: --max-age='-1': not a whole number of seconds"),
         (["--app", "no_such_module_here:app"], "cannot load it (ModuleNotFoundError"),
         (["--app", "nocolon"], "write MODULE:OBJECT"),
         (["--config", "/nonexistent/cors.json"], "cannot read /nonexistent/cors.json"),
@@ -273,3 +285,133 @@ def test_app_security_warnings_are_reported(app_module: str) -> None:
     assert status == 0
     (warning,) = report["warnings"]  # type: ignore[misc]
     assert str(warning).startswith("origins='*': with supports_credentials=True every origin is echoed back")
+
+
+# --------------------------------------------------------------------------- the server's selection
+
+FLASK_APP = "tests.cli_apps.flask_views:app"
+
+
+def _cors_headers(headers: Iterable[tuple[str, str]]) -> list[list[str]]:
+    return [[n, v] for n, v in headers if n.lower().startswith("access-control-") or n == "Vary"]
+
+
+def _served(app: WSGIApplication, method: str, path: str, headers: dict[str, str]) -> list[list[str]]:
+    """The CORS headers the running middleware sends for one request."""
+    return _cors_headers(Client(app).open(path, method=method, headers=headers).headers.items())
+
+
+def test_cross_origin_view_is_allowed_for_its_origin_as_the_server_does() -> None:
+    # Before explain selected with the middleware, it read only CORS(app)'s resources: BLOCKED.
+    status, report = run_json("--app", FLASK_APP, "--origin", flask_views.VIEW, "--path", "/view")
+    assert status == 0
+    assert report["routing"] == "FlaskCORSMiddleware"
+    assert report["routed"] is True
+    assert report["origin_rule"] == f"exact origin '{flask_views.VIEW}'"
+    assert report["actual"]["headers"] == [  # type: ignore[index]
+        ["Access-Control-Allow-Origin", flask_views.VIEW],
+        ["Access-Control-Expose-Headers", "X-View"],
+        ["Vary", "Origin"],
+    ]
+    served = _served(flask_views.app, "GET", "/view", {"Origin": flask_views.VIEW})
+    assert report["actual"]["headers"] == served  # type: ignore[index]
+
+
+def test_cross_origin_view_refuses_the_application_wide_origin_as_the_server_does() -> None:
+    status, output = run("--app", FLASK_APP, "--origin", flask_views.SITE, "--path", "/view")
+    lines = output.splitlines()
+    assert status == 1
+    assert (
+        "1. Resource: FlaskCORSMiddleware routed '/view' to the view's or blueprint's policy '/*'." in lines
+    )
+    assert "  Cause: the view's or blueprint's policy '/*' refused the request: origin not allowed." in lines
+    assert _served(flask_views.app, "GET", "/view", {"Origin": flask_views.SITE}) == [["Vary", "Origin"]]
+
+
+def test_cross_origin_view_preflight_is_the_one_the_server_answers() -> None:
+    status, report = run_json("--app", FLASK_APP, "--origin", flask_views.VIEW, "--path", "/view",
+                              "--method", "PUT", "--header", "X-Token: 1")  # fmt: skip
+    assert status == 0
+    served = _served(
+        flask_views.app,
+        "OPTIONS",
+        "/view",
+        {
+            "Origin": flask_views.VIEW,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "x-token",
+        },
+    )
+    assert report["preflight"]["headers"] == served  # type: ignore[index]
+    assert report["preflight"]["answered_by_middleware"] is True  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"), [(flask_views.PARTNER, 0), (flask_views.SITE, 1), (flask_views.VIEW, 1)]
+)
+def test_blueprint_policy_decides_its_views(origin: str, status: int) -> None:
+    result, report = run_json("--app", FLASK_APP, "--origin", origin, "--path", "/partners/feed")
+    assert result == status
+    assert report["routed"] is True
+    assert report["actual"]["headers"] == _served(  # type: ignore[index]
+        flask_views.app, "GET", "/partners/feed", {"Origin": origin}
+    )
+
+
+def test_views_without_a_policy_of_their_own_get_the_application_wide_one() -> None:
+    status, output = run("--app", FLASK_APP, "--origin", flask_views.SITE, "--path", "/plain")
+    assert status == 0
+    assert "1. Resource: '/*' covers '/plain'." in output.splitlines()
+
+
+@pytest.mark.parametrize(("host", "status"), [("127.0.0.1", 1), ("api.example.com", 0)])
+def test_host_selects_the_view_of_a_host_routed_application(host: str, status: int) -> None:
+    app = "tests.cli_apps.flask_views:hosted"
+    result, report = run_json("--app", app, "--host", host, "--origin", flask_views.VIEW, "--path", "/view")
+    assert result == status
+    assert report["routed"] is (status == 0)
+
+
+@pytest.mark.parametrize("path", ["/données/x", "/donn%C3%A9es/x"])
+def test_non_ascii_path_selects_as_the_middleware_does_for_the_browsers_url(
+    path: str, tmp_path: Path
+) -> None:
+    options = {"resources": {"/données/*": {"origins": [APP]}, "/*": {"origins": ["https://other.example"]}}}
+    config = tmp_path / "cors.json"
+    config.write_text(json.dumps(options), encoding="utf-8")
+    status, report = run_json("--config", str(config), "--path", path, "--origin", APP)
+    assert status == 0
+    assert report["resource"] == "/données/*"
+    # werkzeug's client sends the URL a browser sends for that path: /donn%C3%A9es/x
+    served = _served(CORSMiddleware(_ok, **options), "GET", "/données/x", {"Origin": APP})
+    assert report["actual"]["headers"] == served  # type: ignore[index]
+
+
+def _ok(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
+# --------------------------------------------------------------------------- refusals as data
+
+
+def test_json_report_gives_the_refusal_as_its_enum_value_and_detail() -> None:
+    status, report = run_json("--allow-headers", "Content-Type", "--origin", APP, "--header", "X-Token: 1")
+    assert status == 1
+    assert report["refusal"] == "header-refused"
+    assert report["preflight"]["refusal"] == "header-refused"  # type: ignore[index]
+    assert report["preflight"]["detail"] == "x-token"  # type: ignore[index]
+    assert report["preflight"]["decision"] == "header 'x-token' not in allow_headers"  # type: ignore[index]
+
+
+def test_json_report_of_a_refused_origin_on_the_actual_request() -> None:
+    status, report = run_json("--origins", APP, "--origin", "https://evil.example")
+    assert status == 1
+    assert report["refusal"] == "origin-refused"
+    assert report["actual"] == {
+        "decision": "origin not allowed",
+        "granted": False,
+        "refusal": "origin-refused",
+        "detail": None,
+        "headers": [["Vary", "Origin"]],
+    }

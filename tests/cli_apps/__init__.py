@@ -1,0 +1,1 @@
+"""Applications that ``wsgi-cors explain --app`` imports in the CLI tests."""
