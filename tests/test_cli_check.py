@@ -448,3 +448,22 @@ def test_console_script_is_declared() -> None:
 
     (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "wsgi-cors"]
     assert script.value == "wsgi_cors.cli:main"
+
+
+def test_a_hostile_answer_cannot_drive_the_terminal() -> None:
+    # An escape sequence in a header value would retitle the terminal or rewrite the screen.
+    from wsgi_cors.browser import BrowserRequest
+    from wsgi_cors.cli.check import check
+    from wsgi_cors.cli.report import emit
+
+    def send(method: str, url: str, headers: list[tuple[str, str]]) -> tuple[int, str, list[tuple[str, str]]]:
+        return 200, "OK\x1b[2J", [("Access-Control-Allow-Origin", "\x1b]0;pwned\x07https://x.example")]
+
+    out = io.StringIO()
+    status = emit(check(BrowserRequest(APP), "http://127.0.0.1:9/", send), False, out, [])
+    text = out.getvalue()
+    assert status == 1
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "< Access-Control-Allow-Origin: \\x1b]0;pwned\\x07https://x.example" in text
+    assert "< 200 OK\\x1b[2J" in text

@@ -94,5 +94,15 @@ def emit(report: Report, as_json: bool, out: TextIO, preamble: list[str]) -> int
         json.dump(report.data, out, indent=2)
         out.write("\n")
     else:
-        out.write("\n".join([*preamble, *report.lines]) + "\n")
+        out.write("\n".join(printable(line) for line in [*preamble, *report.lines]) + "\n")
     return EXIT_ALLOWED if report.data.get("allowed") else EXIT_BLOCKED
+
+
+# C0 and C1 controls and DEL: a server's header values reach the terminal through `check`, and
+# an escape sequence in one could rewrite what the user reads (or their terminal's title).
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(line: str) -> str:
+    """``line`` with control characters shown as ``\\xNN``, so no answer can drive the terminal."""
+    return line.translate(_CONTROLS)
