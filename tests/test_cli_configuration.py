@@ -129,7 +129,7 @@ def test_text_false_in_a_config_file_is_false(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"orgins": [A]}, "cors.json: mapping: unknown option 'orgins'. Fix: did you mean 'origins'?"),
+        ({"orgins": [A]}, "cors.json: unknown option 'orgins'. Fix: did you mean 'origins'?"),
         ({"max_age": "soon"}, "cors.json: max_age='soon': not a whole number of seconds"),
         ({"origins": [f"{A}/"]}, "invalid configuration: "),
     ],

@@ -229,18 +229,19 @@ def from_text(values: Mapping[str, str], prefix: str = DEFAULT_PREFIX, where: st
     return _gather(values, prefix, where, text=True)
 
 
-def from_mapping(settings: object, prefix: str = DEFAULT_PREFIX) -> Configuration:
+def from_mapping(settings: object, prefix: str = DEFAULT_PREFIX, where: str | None = None) -> Configuration:
     """Typed settings: a mapping, or an object such as a Django settings module.
 
     Mapping keys are option names (``origins``) or prefixed names (``CORS_ORIGINS``, any case);
     every key must be one. From any other object (``django.conf.settings``, a module) only
     the attributes whose names start with ``prefix`` are read, the rest being other settings.
     Text given for a boolean or number (``"false"``, ``"600"``) is parsed as
-    :func:`from_env` would, never taken as truthy.
+    :func:`from_env` would, never taken as truthy. ``where`` names the source in errors
+    (a file name, say).
     """
     if isinstance(settings, Mapping):
         if not all(isinstance(key, str) for key in settings):
             raise ConfigurationTypeError("mapping: every key must be a string. Fix: use option names as keys")
-        return _gather(settings, prefix, "mapping", text=False)
+        return _gather(settings, prefix, where or "mapping", text=False)
     pairs = {name: getattr(settings, name) for name in dir(settings) if name.startswith(prefix.upper())}
-    return _gather(pairs, prefix, type(settings).__name__, text=False)
+    return _gather(pairs, prefix, where or type(settings).__name__, text=False)

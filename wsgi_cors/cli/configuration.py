@@ -124,9 +124,9 @@ def read_config_file(path: str) -> dict[str, object]:
 def file_configuration(path: str) -> config.Configuration:
     """A file's options, read as :meth:`CORSMiddleware.from_mapping` reads a loaded table."""
     try:
-        gathered = config.from_mapping(read_config_file(path))
+        gathered = config.from_mapping(read_config_file(path), where=path)
     except WsgiCorsError as exc:
-        raise UsageError(f"{path}: {exc}") from None
+        raise UsageError(str(exc) if str(exc).startswith(f"{path}: ") else f"{path}: {exc}") from None
     # Errors found when the middleware is built name the file, not the key twice.
     return config.Configuration(gathered.options, dict.fromkeys(gathered.sources, path))
 
