@@ -17,6 +17,7 @@ from http import HTTPStatus
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .fetch import TOKEN
 from .origins import OriginRules, compile_origins
+from .regexes import check_backtracking
 
 DEFAULT_METHODS = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE")
 
@@ -54,6 +55,7 @@ _BOOLEAN_OPTIONS = (
 _HEADER_REGEX_MARKERS = frozenset("*\\[]?$^()")
 # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
 _INTEGER_TEXT = re.compile(r"-?[0-9]+")
+_BACKTRACKING_FIX = "make each repeated part unambiguous, e.g. x-[a-z0-9-]* rather than x-.*-.*-.*"
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,8 @@ def _header_rule(value: object) -> HeaderRule:
                         )
                     )
             extra = tuple(re.compile(entry.pattern, entry.flags | re.IGNORECASE) for entry in compiled)
+            for entry, recompiled in zip(compiled, extra, strict=True):
+                check_backtracking("allow_headers", entry, recompiled, _BACKTRACKING_FIX)
             return HeaderRule(any=rest.any, names=rest.names, patterns=rest.patterns + extra)
     items = _items("allow_headers", value)
     if "*" in items or ".*" in items:
@@ -212,13 +216,15 @@ def _header_rule(value: object) -> HeaderRule:
             names.add(item.lower())
             continue
         try:
-            patterns.append(re.compile(item, re.IGNORECASE))
+            pattern = re.compile(item, re.IGNORECASE)
         except re.error as exc:
             raise ConfigurationError(
                 describe(
                     "allow_headers", item, f"looks like a regex but does not compile ({exc})", "fix the regex"
                 )
             ) from None
+        check_backtracking("allow_headers", item, pattern, _BACKTRACKING_FIX)
+        patterns.append(pattern)
     return HeaderRule(any=False, names=frozenset(names), patterns=tuple(patterns))
 
 

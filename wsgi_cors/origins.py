@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .fetch import DEFAULT_PORTS, NULL_ORIGIN
+from .regexes import check_backtracking, join_any
 
 OriginPredicate = Callable[[str], bool]
 
@@ -42,8 +43,11 @@ _HOST_WILDCARD = re.compile(
 )
 _LABELS = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
 
-# Back-references and inline global flags change meaning when patterns are joined.
-_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]+\)")
+# A regex over origins that a request could make backtrack for ages is refused with this fix.
+_BACKTRACKING_FIX = (
+    "write 'https://*.example.com' (it matches one or more whole subdomain labels), or make each "
+    "repeated part unambiguous, e.g. [a-z0-9-]+ instead of .* inside a repeated group"
+)
 
 # The regex parser, to find the literal text every match of a pattern ends with. It is private
 # (re._parser from 3.11, sre_parse before); if it is missing or changes, nothing is indexed.
@@ -162,6 +166,7 @@ def compile_origins(value: object, *, credentials: bool, option: str = "origins"
                 raise ConfigurationTypeError(
                     describe(option, entry, "a bytes regex never matches", "compile a str pattern")
                 )
+            check_backtracking(option, entry, entry, _BACKTRACKING_FIX)
             patterns.append(entry)
             labels.append(entry.pattern)
         elif isinstance(entry, str):
@@ -196,7 +201,7 @@ def compile_origins(value: object, *, credentials: bool, option: str = "origins"
         patterns=tuple(patterns),
         predicates=tuple(predicates),
         labels=tuple(labels),
-        _joined=_join(patterns),
+        _joined=join_any(patterns),
         **_index(patterns),
     )
 
@@ -213,7 +218,7 @@ def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
         return "pattern", _compile_host_wildcard(entry, option)
     if not _REGEX_MARKERS.isdisjoint(entry):
         try:
-            return "pattern", re.compile(entry, re.IGNORECASE)
+            compiled = re.compile(entry, re.IGNORECASE)
         except re.error as exc:
             raise ConfigurationError(
                 describe(
@@ -223,6 +228,8 @@ def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
                     "correct the regex, or escape it with re.escape() if it is a literal origin",
                 )
             ) from None
+        check_backtracking(option, entry, compiled, _BACKTRACKING_FIX)
+        return "pattern", compiled
     return "exact", None
 
 
@@ -380,21 +387,6 @@ def _origin_problem(entry: str) -> tuple[str, str]:
     )
 
 
-def _join(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
-    """Join compatible patterns into one alternation so a request costs one regex call."""
-    joinable = [
-        p for p in patterns if p.flags == re.IGNORECASE | re.UNICODE and not _UNJOINABLE.search(p.pattern)
-    ]
-    rest = [p for p in patterns if p not in joinable]
-    if len(joinable) > 1:
-        try:
-            joined = re.compile("|".join(f"(?:{p.pattern})" for p in joinable), re.IGNORECASE)
-        except re.error:  # e.g. duplicate group names: fall back to one call each
-            return tuple(patterns)
-        return (joined, *rest)
-    return tuple(joinable + rest)
-
-
 def _literal_suffix(pattern: re.Pattern[str]) -> str | None:
     """The lower-cased ASCII text that ends every full match of a case-insensitive pattern.
 
@@ -430,7 +422,7 @@ def _index(patterns: list[re.Pattern[str]]) -> dict[str, Any]:
         else:
             buckets.setdefault(len(suffix), {}).setdefault(suffix, []).append(pattern)
     by_suffix = tuple(
-        (size, {suffix: _join(group) for suffix, group in table.items()})
+        (size, {suffix: join_any(group) for suffix, group in table.items()})
         for size, table in sorted(buckets.items(), reverse=True)
     )
-    return {"_by_suffix": by_suffix, "_unindexed": _join(unindexed)}
+    return {"_by_suffix": by_suffix, "_unindexed": join_any(unindexed)}

@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from . import guards
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
+from .regexes import check_backtracking, join_first
 
 # flask-cors's heuristic; '+' and '.' are not in it, since paths contain them literally.
 _PATH_REGEX_MARKERS = frozenset("*\\[]?$^()")
 
 PathMatcher = Callable[[str], bool]
 
-
-# Joining patterns into one alternation renumbers groups and moves inline global flags.
-_UNJOINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?[aiLmsux]+\)")
+_BACKTRACKING_FIX = "make each repeated part unambiguous, e.g. [^/]+ instead of .* inside a repeated group"
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,7 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool, re.
     resource into one regex; the matcher is the cheaper test for a resource on its own.
     """
     if isinstance(pattern, re.Pattern):
+        check_backtracking("resources", pattern, pattern, _BACKTRACKING_FIX)
         match = pattern.match
         return (lambda path: match(path) is not None), True, pattern
     if pattern in ("*", "/*", ".*", "/.*"):
@@ -71,41 +71,18 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool, re.
 def join_paths(resources: tuple[Resource, ...]) -> Callable[[str], int | None] | None:
     """One regex call for all resources: the index of the first that matches a path.
 
-    Alternation tries its branches in order, so the first branch that matches is the first
-    resource that would have; each branch is a group, and the last group to close (its
-    ``lastindex``) names it. ``None`` when the patterns cannot be joined safely (different
-    flags, back-references, inline flags): the caller then tries them one by one.
+    ``None`` when a resource has no regex form; patterns that cannot be joined safely are
+    tried one by one (see :func:`wsgi_cors.regexes.join_first`).
     """
     regexes = [resource.regex for resource in resources]
     if not regexes or any(regex is None for regex in regexes):
         return None
-    checked = [regex for regex in regexes if regex is not None]
-    flags = {regex.flags for regex in checked}
-    if len(flags) != 1 or any(_UNJOINABLE.search(regex.pattern) for regex in checked):
-        return None
-    branches: list[str] = []
-    resource_of_group: dict[int, int] = {}
-    group = 1
-    for index, regex in enumerate(checked):
-        resource_of_group[group] = index
-        branches.append(f"({regex.pattern})")
-        group += 1 + regex.groups
-    try:
-        joined = re.compile("|".join(branches), flags.pop())
-    except re.error:
-        return None
-    match = joined.match
-
-    def first(path: str) -> int | None:
-        found = match(path)
-        return None if found is None else resource_of_group[found.lastindex or 0]
-
-    return first
+    return join_first([regex for regex in regexes if regex is not None])
 
 
 def _compile(original: str, source: str) -> re.Pattern[str]:
     try:
-        return re.compile(source, re.DOTALL)
+        compiled = re.compile(source, re.DOTALL)
     except re.error as exc:
         raise ConfigurationError(
             describe(
@@ -115,6 +92,8 @@ def _compile(original: str, source: str) -> re.Pattern[str]:
                 "correct the regex, or write the literal path without regex characters",
             )
         ) from None
+    check_backtracking("resources", original, compiled, _BACKTRACKING_FIX)
+    return compiled
 
 
 def _specificity(pattern: str | re.Pattern[str], is_regex: bool) -> tuple[int, int, int]:
