@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
+
+from wsgi_cors import Policy, request_facts
 
 from .support import ALLOWED, RecordingApp, cors_headers, preflight
 
@@ -139,3 +143,35 @@ def test_a_path_that_is_not_utf_8_matches_only_broad_patterns(cors: Callable[...
     # b"/donn\xe9es": latin-1 bytes, not UTF-8; werkzeug routes it as "/donn\ufffdes".
     response = client.get("/", environ_overrides={"PATH_INFO": "/donn\xe9es", "HTTP_ORIGIN": ALLOWED})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+# --- the joined resource regex is a second form of the rule: it must agree with the first ----
+
+_SEGMENTS = st.sampled_from(["api", "v1", "données", "a+b", "x.y", "items", ""])
+_PATTERNS = st.one_of(
+    st.lists(_SEGMENTS, min_size=1, max_size=3).map(lambda parts: "/" + "/".join(parts)),
+    st.lists(_SEGMENTS, min_size=1, max_size=2).map(lambda parts: "/" + "/".join(parts) + "/*"),
+    st.sampled_from([r"/api/v[0-9]+/.*", r"^/static/.*", r"/(a|b)/x", r"/(?P<v>v\d)/(?(v)x|y)", "/*"]),
+)
+_PATHS = st.one_of(
+    st.lists(_SEGMENTS, max_size=4).map(lambda parts: "/" + "/".join(parts)),
+    st.sampled_from(["/api/v12/x", "/static/", "/a/x", "/v1/x", "/v1/y", "/"]),
+)
+
+
+@settings(deadline=None)
+@given(patterns=st.lists(_PATTERNS, min_size=1, max_size=8, unique=True), path=_PATHS)
+def test_property_the_joined_resource_regex_selects_the_first_matching_resource(
+    patterns: list[str], path: str
+) -> None:
+    policy = Policy.from_options({"resources": patterns})
+    wsgi_path = request_facts("GET", path)["PATH_INFO"]
+    plain = next(
+        (
+            resource
+            for resource, (matches, _) in zip(policy.resources, policy._pairs, strict=True)
+            if matches(path)
+        ),
+        None,
+    )
+    assert policy.resource_for(wsgi_path) is plain

@@ -147,6 +147,11 @@ def join_any(patterns: Sequence[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]
     return (*joined, *rest)
 
 
+def can_join_all(patterns: Sequence[re.Pattern[str]]) -> bool:
+    """Whether :func:`join_first` puts ``patterns`` into one regex (else it runs each)."""
+    return len(patterns) > 1 and len({p.flags for p in patterns}) == 1 and all(map(can_join, patterns))
+
+
 def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | None]:
     """``text -> index`` of the first pattern whose ``match`` succeeds, or ``None``.
 
@@ -162,7 +167,7 @@ def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | Non
                 return index
         return None
 
-    if len(patterns) < 2 or len({p.flags for p in patterns}) != 1 or not all(map(can_join, patterns)):
+    if not can_join_all(patterns):
         return one_by_one
     index_of_group: dict[int, int] = {}
     group = 1

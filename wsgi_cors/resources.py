@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from . import guards
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
-from .regexes import check_backtracking, join_first
+from .regexes import can_join_all, check_backtracking, join_first
 
 # flask-cors's heuristic; '+' and '.' are not in it, since paths contain them literally.
 _PATH_REGEX_MARKERS = frozenset("*\\[]?$^()")
@@ -71,13 +71,15 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool, re.
 def join_paths(resources: tuple[Resource, ...]) -> Callable[[str], int | None] | None:
     """One regex call for all resources: the index of the first that matches a path.
 
-    ``None`` when a resource has no regex form; patterns that cannot be joined safely are
-    tried one by one (see :func:`wsgi_cors.regexes.join_first`).
+    ``None`` when one call would not pay (a single resource) or is not safe (see
+    :func:`wsgi_cors.regexes.can_join`): the caller then runs each resource's own matcher,
+    cheaper than its regex for literal and ``/*`` patterns.
     """
     regexes = [resource.regex for resource in resources]
-    if not regexes or any(regex is None for regex in regexes):
+    if any(regex is None for regex in regexes):
         return None
-    return join_first([regex for regex in regexes if regex is not None])
+    checked = [regex for regex in regexes if regex is not None]
+    return join_first(checked) if can_join_all(checked) else None
 
 
 def _compile(original: str, source: str) -> re.Pattern[str]:
