@@ -27,6 +27,14 @@ MAX_ORIGIN_LENGTH = 300
 #: value or carry a path.
 SERIALISED_ORIGIN = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]+")
 
+#: A serialised origin taken apart (scheme, host or bracketed IPv6 address, port): the shape an
+#: exact origin in the configuration must have to be compared with what browsers send.
+ORIGIN_PARTS = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>\[(?P<ipv6>[0-9a-f:.]+)\]|[a-z0-9._~%!$&'*+,;=-]+)"
+    r"(?::(?P<port>[0-9]+))?",
+    re.IGNORECASE,
+)
+
 #: The opaque origin, sent by sandboxed documents, ``file:`` pages and some redirects.
 NULL_ORIGIN = "null"
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
-from .fetch import DEFAULT_PORTS, NULL_ORIGIN
+from .fetch import DEFAULT_PORTS, NULL_ORIGIN, ORIGIN_PARTS
 from .regexes import check_backtracking, join_any
 
 OriginPredicate = Callable[[str], bool]
@@ -28,11 +28,6 @@ _log = logging.getLogger("wsgi_cors")
 # (the same heuristic flask-cors users rely on, plus the alternation and repeat operators).
 _REGEX_MARKERS = frozenset("*\\[]?$^()|+{}")
 
-_EXACT_ORIGIN = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>\[(?P<ipv6>[0-9a-f:.]+)\]|[a-z0-9._~%!$&'*+,;=-]+)"
-    r"(?::(?P<port>[0-9]+))?",
-    re.IGNORECASE,
-)
 _HIGHEST_PORT = 65535
 
 # ``https://*.example.com[:port]``: the ``*`` stands for one or more whole DNS labels.
@@ -235,7 +230,7 @@ def _classify(entry: str, option: str) -> tuple[str, re.Pattern[str] | None]:
 
 def _is_ipv6_origin(entry: str) -> bool:
     """``http://[::1]:8000``: an exact origin whose host is a bracketed IPv6 address."""
-    match = _EXACT_ORIGIN.fullmatch(entry)
+    match = ORIGIN_PARTS.fullmatch(entry)
     if match is None or match["ipv6"] is None:
         return False
     try:
@@ -271,7 +266,7 @@ def _compile_host_wildcard(entry: str, option: str) -> re.Pattern[str]:
 
 def _normalise_exact(entry: str, option: str) -> str:
     """Lower-case an exact origin and drop its default port, as a browser serialises it."""
-    match = _EXACT_ORIGIN.fullmatch(entry)
+    match = ORIGIN_PARTS.fullmatch(entry)
     if match is None:
         raise ConfigurationError(describe(option, entry, *_origin_problem(entry)))
     scheme, host, port = match["scheme"].lower(), match["host"].lower(), match["port"]
