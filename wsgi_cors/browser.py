@@ -9,44 +9,19 @@ matched with what users paste into bug reports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .fetch import (
-    SAFELISTED_CONTENT_TYPES,
     SAFELISTED_METHODS,
     SAFELISTED_RESPONSE_HEADERS,
     TOKEN,
     is_forbidden_request_header,
+    is_safelisted_header,
     normalise_method,
 )
 
 Headers = Sequence[tuple[str, str]]
-
-# Fetch "CORS-unsafe request-header byte" for accept / accept-language / content-language.
-_UNSAFE_BYTE = re.compile(r'[\x00-\x08\x0a-\x1f"():<>?@\[\\\]{}\x7f]')
-_LANGUAGE_VALUE = re.compile(r"[0-9A-Za-z *,\-.;=]*")
-_SIMPLE_RANGE = re.compile(r"bytes=[0-9]+-[0-9]*")
-
-
-def is_safelisted_header(name: str, value: str) -> bool:
-    """Fetch "CORS-safelisted request-header" (without the 1024-byte total, see below)."""
-    lowered = name.lower()
-    if len(value.encode("latin-1", "replace")) > 128:
-        return False
-    if lowered == "accept":
-        return not _UNSAFE_BYTE.search(value)
-    if lowered in ("accept-language", "content-language"):
-        return _LANGUAGE_VALUE.fullmatch(value) is not None
-    if lowered == "content-type":
-        if _UNSAFE_BYTE.search(value):
-            return False
-        essence = value.split(";", 1)[0].strip().lower()
-        return essence in SAFELISTED_CONTENT_TYPES
-    if lowered == "range":
-        return _SIMPLE_RANGE.fullmatch(value) is not None
-    return False
 
 
 @dataclass(frozen=True)

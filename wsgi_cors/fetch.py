@@ -129,3 +129,28 @@ def wsgi_path_text(path: str) -> str:
         return path.encode("latin-1").decode("utf-8", "replace")
     except UnicodeEncodeError:  # not a WSGI string after all (a direct caller's text)
         return path
+
+
+# Fetch "CORS-unsafe request-header byte" for accept / accept-language / content-language.
+_UNSAFE_BYTE = re.compile(r'[\x00-\x08\x0a-\x1f"():<>?@\[\\\]{}\x7f]')
+_LANGUAGE_VALUE = re.compile(r"[0-9A-Za-z *,\-.;=]*")
+_SIMPLE_RANGE = re.compile(r"bytes=[0-9]+-[0-9]*")
+
+
+def is_safelisted_header(name: str, value: str) -> bool:
+    """Fetch "CORS-safelisted request-header" (without the 1024-byte total, see below)."""
+    lowered = name.lower()
+    if len(value.encode("latin-1", "replace")) > 128:
+        return False
+    if lowered == "accept":
+        return not _UNSAFE_BYTE.search(value)
+    if lowered in ("accept-language", "content-language"):
+        return _LANGUAGE_VALUE.fullmatch(value) is not None
+    if lowered == "content-type":
+        if _UNSAFE_BYTE.search(value):
+            return False
+        essence = value.split(";", 1)[0].strip().lower()
+        return essence in SAFELISTED_CONTENT_TYPES
+    if lowered == "range":
+        return _SIMPLE_RANGE.fullmatch(value) is not None
+    return False
