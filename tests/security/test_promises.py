@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -295,3 +296,43 @@ def test_an_origin_with_a_query_is_read_as_a_regex_and_warned_about_not_refused(
     with pytest.warns(CORSSecurityWarning, match=r"origins='https://app\.example\.com\?x=1': the '\.'"):
         middleware = CORSMiddleware(RecordingApp(), origins=["https://app.example.com?x=1"])
     assert call(middleware, origin=ALLOWED).header("Access-Control-Allow-Origin") is None
+
+
+# --- promises the code does not keep yet ---------------------------------------------------------
+# These two fail against the code as it stands; SECURITY.md states each as a limit instead. They
+# pin what the promise (and the design contract) would have the code do, so a fix can be checked by them.
+
+
+def test_a_broad_regex_of_slashed_prefixes_does_not_outrank_a_specific_subtree() -> None:
+    """CVE-2024-6839's class: ranking by '/' in the text lets a broad alternation win."""
+    admin = "https://admin.example.com"
+    middleware = CORSMiddleware(
+        RecordingApp(),
+        resources={
+            r"/(?:api/v1/|api/v2/|public/).*": {"origins": "*"},
+            r"/api/v1/admin/*": {"origins": admin},
+        },
+    )
+    assert (
+        call(middleware, path="/api/v1/admin/users", origin=admin).header("Access-Control-Allow-Origin")
+        == admin
+    )
+    refused = call(middleware, path="/api/v1/admin/users", origin=EVIL)
+    assert refused.header("Access-Control-Allow-Origin") is None
+
+
+def test_a_regex_with_nested_repeats_is_flagged_or_answers_a_crafted_origin_in_bounded_time() -> None:
+    """Every accepted configuration answers any request in bounded time (the design contract)."""
+    pattern = r"https://(a+)+\.example"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CORSSecurityWarning)
+            middleware = CORSMiddleware(RecordingApp(), origins=[pattern])
+    except (ConfigurationError, CORSSecurityWarning):
+        return  # refused or flagged at start-up: the author is told
+    crafted = "https://" + "a" * 24 + "!.example"  # well formed, 42 characters
+    started = time.perf_counter()
+    response = call(middleware, origin=crafted)
+    elapsed = time.perf_counter() - started
+    assert response.header("Access-Control-Allow-Origin") is None
+    assert elapsed < 0.25, f"{elapsed:.2f} s for one request; each extra 'a' doubles it"
