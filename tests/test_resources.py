@@ -175,3 +175,38 @@ def test_property_the_joined_resource_regex_selects_the_first_matching_resource(
         None,
     )
     assert policy.resource_for(wsgi_path) is plain
+
+
+_SUBTREES = st.lists(st.sampled_from(["api", "v1", "admin", "x"]), min_size=0, max_size=3).map(
+    lambda parts: "/" + "/".join(parts) + ("/*" if parts else "*")
+)
+
+
+@given(
+    patterns=st.lists(
+        st.one_of(_SUBTREES, st.sampled_from(["/api/v1/admin", r"/(?:api|x)/.*"])),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    path=st.lists(st.sampled_from(["api", "v1", "admin", "x", "y"]), max_size=4).map(
+        lambda p: "/" + "/".join(p)
+    ),
+)
+def test_property_a_pattern_inside_another_ranks_first(patterns: list[str], path: str) -> None:
+    # Whenever two patterns both match, and one's paths all lie inside the other's (a deeper
+    # subtree, a literal path), the inner one must decide: it is the more specific.
+    policy = Policy.from_options({"resources": patterns})
+    chosen = policy.resource_for(path)
+    matching = [r for r, (matches, _) in zip(policy.resources, policy._pairs, strict=True) if matches(path)]
+    assert chosen is (matching[0] if matching else None)
+    literal = [r for r in matching if not r.pattern.endswith("*")]
+    if literal:
+        assert chosen is literal[0]
+    subtrees = [r for r in matching if r.pattern.endswith("/*")]
+    deepest = max((r.pattern.count("/") for r in subtrees), default=0)
+    if not literal and subtrees and chosen is not None and chosen.pattern.endswith("/*"):
+        assert chosen.pattern.count("/") == deepest
+    if not literal and any(r.pattern.count("/") >= 3 for r in subtrees):
+        assert chosen is not None
+        assert chosen.pattern != r"/(?:api|x)/.*"

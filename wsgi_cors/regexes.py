@@ -186,6 +186,55 @@ def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | Non
     return first
 
 
+def guaranteed_count(pattern: re.Pattern[str], char: str) -> int | None:
+    """How many ``char`` every match of ``pattern`` contains at least; None if unreadable.
+
+    For resources, the ``/`` a path must have to match is the depth the pattern is sure of:
+    ``/(?:api/v1/|public/).*`` is sure of two, whatever the ``/`` in its text.
+    """
+    parsed = _parse(pattern.pattern, pattern.flags)
+    if parsed is None:
+        return None
+    try:
+        return _least(list(parsed), ord(char))
+    except Exception:  # an opcode shape this reading does not know
+        return None
+
+
+def literal_prefix(pattern: re.Pattern[str]) -> str:
+    """The text every match of ``pattern`` (with ``match``) starts with; "" if unreadable."""
+    parsed = _parse(pattern.pattern, pattern.flags)
+    prefix: list[str] = []
+    for op, value in list(parsed or ()):
+        if op is _AT and not prefix:
+            continue  # a leading ^ or \A: match() starts there anyway
+        if op is not _LITERAL:
+            break
+        prefix.append(chr(value))
+    return "".join(prefix)
+
+
+def _least(items: list[Any], code: int) -> int:
+    total = 0
+    for op, value in items:
+        if op is _LITERAL:
+            total += value == code
+        elif op is _IN:
+            total += list(value) == [(_LITERAL, code)]
+        elif op is _SUBPATTERN:
+            total += _least(list(value[-1]), code)
+        elif op is _ATOMIC:
+            total += _least(list(value), code)
+        elif op is _BRANCH:
+            total += min(_least(list(branch), code) for branch in value[1])
+        elif op in _REPEATS:
+            total += value[0] * _least(list(value[2]), code)
+        elif op is _GROUPREF_EXISTS:
+            yes, no = value[1], value[2]
+            total += min(_least(list(yes), code), _least(list(no), code) if no is not None else 0)
+    return total
+
+
 # --------------------------------------------------------------------------------------------
 # Character sets, approximated so that two sets are never wrongly found disjoint
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from . import guards
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
-from .regexes import can_join_all, check_backtracking, join_first
+from .regexes import can_join_all, check_backtracking, guaranteed_count, join_first, literal_prefix
 
 # flask-cors's heuristic; '+' and '.' are not in it, since paths contain them literally.
 _PATH_REGEX_MARKERS = frozenset("*\\[]?$^()")
@@ -98,10 +98,20 @@ def _compile(original: str, source: str) -> re.Pattern[str]:
     return compiled
 
 
-def _specificity(pattern: str | re.Pattern[str], is_regex: bool) -> tuple[int, int, int]:
-    """Literal paths first, then more path segments, then longer patterns."""
+def _specificity(
+    pattern: str | re.Pattern[str], is_regex: bool, regex: re.Pattern[str]
+) -> tuple[int, int, int, int]:
+    """Literal paths first, then deeper ones (more ``/`` that every matching path has), then
+    those with the longer literal beginning, then longer patterns.
+
+    Depth and beginning are read from the parsed regex, not its text: an alternation of
+    slashed prefixes (``/(?:api/v1/|public/).*``) is only as deep as its shallowest branch and
+    begins with ``/`` alone, so it cannot outrank ``/api/v1/admin/*`` on the admin paths
+    (CVE-2024-6839's class: flask-cors ranked by length).
+    """
     text = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-    return (int(is_regex), -text.count("/"), -len(text))
+    depth = guaranteed_count(regex, "/") or 0
+    return (int(is_regex), -depth, -len(literal_prefix(regex)), -len(text))
 
 
 def compile_resources(resources: object, options: Mapping[str, object]) -> tuple[Resource, ...]:
@@ -123,7 +133,7 @@ def compile_resources(resources: object, options: Mapping[str, object]) -> tuple
             )
         )
 
-    compiled: list[tuple[tuple[int, int, int], Resource]] = []
+    compiled: list[tuple[tuple[int, int, int, int], Resource]] = []
     for pattern, overrides in entries:
         if not isinstance(pattern, str | re.Pattern) or (
             isinstance(pattern, re.Pattern) and not isinstance(pattern.pattern, str)
@@ -149,6 +159,6 @@ def compile_resources(resources: object, options: Mapping[str, object]) -> tuple
         resource_options = build_options({**options, **overrides}, where)
         guards.check(resource_options)
         resource = Resource(label, matcher, resource_options, regex)
-        compiled.append((_specificity(pattern, is_regex), resource))
+        compiled.append((_specificity(pattern, is_regex, regex), resource))
     compiled.sort(key=lambda pair: pair[0])
     return tuple(resource for _, resource in compiled)
