@@ -340,3 +340,25 @@ def test_vary_header_off_adds_no_vary(cors: Callable[..., Client]) -> None:
     assert "Vary" not in client.get("/", headers={"Origin": ALLOWED}).headers
     assert "Vary" not in client.get("/", headers={"Origin": EVIL}).headers
     assert "Vary" not in preflight(client).headers
+
+
+@pytest.mark.parametrize(
+    ("own", "expected"),
+    [
+        (("Access-Control-Allow-Credentials", "true"), {"Access-Control-Allow-Credentials": "true"}),
+        (("access-control-expose-headers", "X-Own"), {"access-control-expose-headers": "X-Own"}),
+    ],
+)
+def test_a_cors_header_the_application_set_itself_is_not_sent_twice(
+    own: tuple[str, str], expected: dict[str, str]
+) -> None:
+    # Without Access-Control-Allow-Origin of its own, the application still gets the grant; a
+    # second Access-Control-Allow-Credentials would read "true, true", which browsers refuse.
+    app = RecordingApp(headers=[("Content-Type", "text/plain"), own])
+    client = make_client(app, origins=[ALLOWED], supports_credentials=True, expose_headers=["X-Ours"])
+    response = client.get("/", headers={"Origin": ALLOWED})
+    assert response.headers.getlist(own[0]) == [own[1]]
+    headers = cors_headers(response)
+    assert headers["Access-Control-Allow-Origin"] == ALLOWED
+    for name, value in expected.items():
+        assert headers[name] == value

@@ -146,6 +146,11 @@ def _answer_preflight(
     return []
 
 
+# Headers the middleware adds to actual responses that an application may also set on its own.
+_OWN_NAMES = frozenset({"access-control-allow-credentials", "access-control-expose-headers"})
+_OWN_SIZES = frozenset(len(name) for name in _OWN_NAMES)
+
+
 def merge_headers(
     headers: list[tuple[str, str]], extra: tuple[tuple[str, str], ...], vary: str | None
 ) -> list[tuple[str, str]]:
@@ -155,14 +160,21 @@ def merge_headers(
     headers are returned untouched: the application knows better than a blanket policy.
     """
     vary_at = -1
+    own: set[str] | None = None
     for index, (name, _) in enumerate(headers):
         # Lower-casing only names of the right length: a name that lower-cases to ASCII keeps
-        # its length, and most response headers are neither of these two.
+        # its length, and most response headers are none of these.
         size = len(name)
         if size == 27 and name.lower() == "access-control-allow-origin":
             return headers
         if size == 4 and name.lower() == "vary":
             vary_at = index
+        elif size in _OWN_SIZES and name.lower() in _OWN_NAMES:
+            own = {name.lower()} if own is None else own | {name.lower()}
+    if own is not None:
+        # The application set this header itself: a second copy would make the browser read
+        # "true, true" (a failed credentials check) or a list it did not write.
+        extra = tuple(header for header in extra if header[0].lower() not in own)
     merged = [*headers, *extra]
     if vary is None:
         return merged
