@@ -446,3 +446,28 @@ def test_an_app_with_a_decorated_view_routes_each_request_once_in_the_middleware
     monkeypatch.setattr(MapAdapter, "match", counting)
     get(app, path, B)
     assert matched == [path, None]  # the middleware's match, then Flask's own
+
+
+def test_a_repeated_request_gets_the_same_answer_from_one_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    from werkzeug.routing import MapAdapter
+
+    app, ran = partner_app("/partner/", strict_slashes=False)
+    matched: list[str | None] = []
+    original = MapAdapter.match
+
+    def counting(self: MapAdapter, path_info: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        matched.append(path_info)
+        return original(self, path_info, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "match", counting)
+    assert [cors(get(app, "/partner", B)) for _ in range(3)] == [REFUSED] * 3
+    assert ran.views == ["partner"] * 3  # the view ran each time, with the middleware's headers
+    assert matched == ["/partner", None, None, None]  # the middleware matched once, Flask thrice
+
+
+def test_a_new_application_policy_after_the_first_request_replaces_cached_answers() -> None:
+    app, _ = partner_app("/partner/")
+    assert cors(get(app, "/open", B))["Access-Control-Allow-Origin"] == B
+    CORS(app, origins=A)
+    assert cors(get(app, "/open", A))["Access-Control-Allow-Origin"] == A
+    assert cors(get(app, "/open", B)) == REFUSED

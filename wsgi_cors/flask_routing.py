@@ -9,8 +9,8 @@ routes every request with Flask's own URL adapter (``app.create_url_adapter`` an
 redirect takes the policy of the view it leads to, since browsers check CORS on every hop.
 An application with neither takes the plain path lookup and is never routed here.
 
-What the middleware knows about the application (blueprint policies, whether to route, the
-adapter cache) is one immutable :class:`Routing`, built aside and published in one
+What the middleware knows about the application (blueprint policies, whether to route, its
+caches) is one immutable :class:`Routing`, built aside and published in one
 assignment: a request running during a rebuild sees the old state or the new, never half.
 """
 
@@ -64,6 +64,7 @@ _POLICIES = "_wsgi_cors_policies"
 _SERVED_BY = "_wsgi_cors_served_by"
 
 _MAX_ADAPTERS = 64
+_MAX_SELECTIONS = 1024
 # werkzeug's own redirects take one hop (or two: an alias, then a slash); more is a loop.
 _MAX_REDIRECTS = 8
 
@@ -118,13 +119,16 @@ class Routing(NamedTuple):
     ``seen`` is the change key it was built for. ``blueprints`` maps a blueprint's full
     (dotted) name to its policies. ``routed`` is False when no view has a policy of its own:
     then the application-wide policy decides by path, without routing. ``adapters`` caches
-    Flask's URL adapter per host; it belongs to this state and dies with it.
+    Flask's URL adapter per host, ``selections`` the answer per request key (see
+    :meth:`FlaskCORSMiddleware.select`); both are bounded, belong to this state and die
+    with it.
     """
 
     seen: tuple[int, int, int]
     blueprints: Mapping[str, tuple[Policy, ...]]
     routed: bool
     adapters: dict[tuple[object, ...], MapAdapter | None]
+    selections: dict[tuple[object, ...], tuple[ResourcePolicy | None, bool]]
 
 
 class FlaskCORSMiddleware(CORSMiddleware):
@@ -142,14 +146,15 @@ class FlaskCORSMiddleware(CORSMiddleware):
         self.policies: list[Policy] = []
         # Bumped by CORS(blueprint) on a blueprint this app already serves.
         self._changes = 0
-        self._routing = Routing((-1, -1, -1), {}, False, {})
+        self._routing = Routing((-1, -1, -1), {}, False, {}, {})
 
     def add(self, policy: Policy) -> None:
         self.policies = [policy, *self.policies]
         self.policy = policy
+        self.changed()  # cached selections may hold the previous application-wide answer
 
     def changed(self) -> None:
-        """A blueprint of this app gained a policy: rebuild the routing state."""
+        """A policy was added (to the app or one of its blueprints): rebuild the state."""
         self._changes += 1
 
     def adopt_blueprints(self) -> None:
@@ -186,7 +191,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
             hasattr(view, VIEW_ATTRIBUTE) or next(_enclosing(blueprints, endpoint), None) is not None
             for endpoint, view in app.view_functions.items()
         )
-        routing = Routing(key, blueprints, routed, {})
+        routing = Routing(key, blueprints, routed, {}, {})
         self._routing = routing  # the one publication
         return routing
 
@@ -209,22 +214,41 @@ class FlaskCORSMiddleware(CORSMiddleware):
         path = environ.get("PATH_INFO", "")
         if not routing.routed:
             return self._app_resource(path)
+        # Everything Flask's routing reads from a request is in the key (host, mount, scheme,
+        # path, method), so a request seen before is one lookup instead of one match().
+        method = environ.get("REQUEST_METHOD")
+        asked = environ.get(_ACRM) if method == "OPTIONS" and "HTTP_ORIGIN" in environ else None
+        key = (*_adapter_key(environ), path, method, asked)
+        selections = routing.selections
+        selected = selections.get(key)
+        if selected is None:
+            selected = self._route(routing, environ, path)
+            if len(selections) >= _MAX_SELECTIONS:
+                selections.clear()
+            selections[key] = selected
+        resource, view_runs = selected
+        if view_runs:
+            environ[VIEW_MARK] = True
+        return resource
+
+    def _route(
+        self, routing: Routing, environ: WSGIEnvironment, path: str
+    ) -> tuple[ResourcePolicy | None, bool]:
+        """The policy, and whether it is a decorated view's that will run for this request."""
         dispatched = self._dispatched(routing, environ)
         if dispatched is None:
-            return self._app_resource(path)
+            return self._app_resource(path), False
         endpoint, served = dispatched
         app = self.flask_app
         spec: ViewPolicy | None = getattr(app.view_functions.get(endpoint), VIEW_ATTRIBUTE, None)
         if spec is not None:
-            if served is environ:  # the view itself will run, not a redirect to it
-                environ[VIEW_MARK] = True
-            return spec.policy_for(app)
+            return spec.policy_for(app), served is environ  # not a redirect to the view
         served_path = served.get("PATH_INFO", "")
         for policy in _enclosing(routing.blueprints, endpoint):
             resource = policy.resource_for(served_path)
             if resource is not None:
-                return resource
-        return self._app_resource(served_path)
+                return resource, False
+        return self._app_resource(served_path), False
 
     def _dispatched(self, routing: Routing, environ: WSGIEnvironment) -> tuple[str, WSGIEnvironment] | None:
         """The endpoint Flask serves this request with, and the environ of the request that
@@ -282,15 +306,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
     def _adapter(self, routing: Routing, environ: WSGIEnvironment) -> MapAdapter | None:
         """Flask's own URL adapter for the request's host, cached: building one costs more
         than matching. Bounded, since the Host header is the client's to choose."""
-        key = (
-            environ.get("HTTP_HOST"),
-            environ.get("SERVER_NAME"),
-            environ.get("SERVER_PORT"),
-            environ.get("wsgi.url_scheme"),
-            environ.get("SCRIPT_NAME"),
-            environ.get("HTTP_CONNECTION"),
-            environ.get("HTTP_UPGRADE"),
-        )
+        key = _adapter_key(environ)
         adapters = routing.adapters
         try:
             return adapters[key]
@@ -306,6 +322,19 @@ class FlaskCORSMiddleware(CORSMiddleware):
             adapters.clear()
         adapters[key] = adapter
         return adapter
+
+
+def _adapter_key(environ: WSGIEnvironment) -> tuple[object, ...]:
+    """What Flask's URL adapter is built from: host, mount, scheme and a WebSocket upgrade."""
+    return (
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("wsgi.url_scheme"),
+        environ.get("SCRIPT_NAME"),
+        environ.get("HTTP_CONNECTION"),
+        environ.get("HTTP_UPGRADE"),
+    )
 
 
 def _enclosing(blueprints: Mapping[str, tuple[Policy, ...]], endpoint: str) -> Iterator[Policy]:
