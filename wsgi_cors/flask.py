@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import logging
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
@@ -74,7 +73,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CONFIG_OPTIONS", "CORS", "FlaskCORSMiddleware", "cross_origin"]
 
-_log = logging.getLogger("wsgi_cors")
 
 #: ``app.config`` key -> option name: ``CORS_ORIGINS`` -> ``origins`` and so on.
 CONFIG_OPTIONS: Mapping[str, str] = {f"CORS_{name.upper()}": name for name in sorted(OPTION_NAMES)}
