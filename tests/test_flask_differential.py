@@ -58,6 +58,7 @@ DEVIATIONS = {
     "async-views": "@cross_origin works on async views",
     "decorated-view-errors": "a decorated view's error responses get the view's headers",
     "blueprint-after-registration": "CORS(blueprint) works after the blueprint was registered",
+    "redirect-hops": "a routing redirect gets the policy of the view it leads to, not the app's",
     "strict-options": "bad option names, types and values fail at start-up",
     "unknown-config-keys": "unknown CORS_* config keys warn",
 }
@@ -624,6 +625,25 @@ def test_blueprint_after_registration() -> None:
     with pytest.raises(AssertionError, match="can no longer be called"):
         one(flask_cors)
     assert allow_origin(one(wsgi_cors_flask), Origin=A) == A
+
+
+def test_redirect_hops() -> None:
+    def one(adapter: Any) -> Flask:
+        app = Flask(f"redirect-{adapter.__name__}")
+
+        @app.route("/api/items/")
+        @adapter.cross_origin(origins=A)
+        def items() -> str:
+            return "items"
+
+        adapter.CORS(app, origins=B)
+        return app
+
+    theirs = one(flask_cors).test_client().get("/api/items", headers={"Origin": B})
+    ours = one(wsgi_cors_flask).test_client().get("/api/items", headers={"Origin": B})
+    assert (theirs.status_code, theirs.headers.get("Access-Control-Allow-Origin")) == (308, B)
+    assert (ours.status_code, ours.headers.get("Access-Control-Allow-Origin")) == (308, None)
+    assert allow_origin(one(wsgi_cors_flask), "/api/items", Origin=A) == A
 
 
 @pytest.mark.parametrize(
