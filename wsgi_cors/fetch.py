@@ -117,6 +117,11 @@ def is_forbidden_request_header(lowered_name: str) -> bool:
     )
 
 
+def wsgi_path_info(text: str) -> str:
+    """The inverse of :func:`wsgi_path_text`: a text path as a server puts it in PATH_INFO."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
 def wsgi_path_text(path: str) -> str:
     """``PATH_INFO`` as text: PEP 3333 hands over the URL's bytes decoded as latin-1.
 

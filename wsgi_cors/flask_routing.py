@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
+from .fetch import wsgi_path_info, wsgi_path_text
 from .middleware import CORSMiddleware
 from .policy import Policy, ResourcePolicy
 
@@ -45,7 +46,6 @@ __all__ = [
     "add_blueprint_policy",
     "blueprint_policies",
     "remove_blueprint_policy",
-    "wsgi_path",
 ]
 
 _log = logging.getLogger("wsgi_cors")
@@ -96,21 +96,6 @@ def add_blueprint_policy(blueprint: Blueprint, policy: Policy) -> list[FlaskCORS
 
 def remove_blueprint_policy(blueprint: Blueprint, policy: Policy) -> None:
     setattr(blueprint, _POLICIES, [kept for kept in blueprint_policies(blueprint) if kept is not policy])
-
-
-def wsgi_path(path: str) -> str:
-    """PATH_INFO as werkzeug routes it: WSGI's latin-1 string carries the UTF-8 bytes."""
-    if path.isascii():
-        return path
-    try:
-        return path.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # not a WSGI string after all: route it as it is
-        return path
-
-
-def _to_wsgi(path: str) -> str:
-    """The inverse of :func:`wsgi_path`: a text path as a server would put it in PATH_INFO."""
-    return path.encode("utf-8").decode("latin-1")
 
 
 class Routing(NamedTuple):
@@ -274,7 +259,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
             if adapter is None:
                 return None
             try:
-                endpoint = adapter.match(wsgi_path(environ.get("PATH_INFO", "")), method=method)[0]
+                endpoint = adapter.match(wsgi_path_text(environ.get("PATH_INFO", "")), method=method)[0]
             except RequestRedirect as redirect:
                 target = self._redirected(environ, adapter, redirect.new_url)
                 if target is None:
@@ -299,7 +284,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
         target = dict(environ)
         target["HTTP_HOST"] = parts.netloc
         target["wsgi.url_scheme"] = parts.scheme or environ.get("wsgi.url_scheme", "http")
-        target["PATH_INFO"] = _to_wsgi(path[len(root) :])
+        target["PATH_INFO"] = wsgi_path_info(path[len(root) :])
         target.pop(VIEW_MARK, None)
         return target
 

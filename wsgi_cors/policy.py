@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
-from .fetch import MAX_ORIGIN_LENGTH, SERIALISED_ORIGIN, TOKEN, TOKEN_LIST, wsgi_path_text
+from .fetch import MAX_ORIGIN_LENGTH, SERIALISED_ORIGIN, TOKEN, TOKEN_LIST, wsgi_path_info, wsgi_path_text
 from .options import OPTION_NAMES, Options, check_option_names
 from .resources import Resource, compile_resources, every_path, join_paths
 
@@ -115,7 +115,7 @@ def request_facts(
     ``path`` is text (``/données``); it is stored as PEP 3333 stores it (UTF-8 bytes read as
     latin-1), so tools that build facts select exactly what the middleware selects.
     """
-    facts = {METHOD: method, PATH: path.encode("utf-8", "surrogateescape").decode("latin-1")}
+    facts = {METHOD: method, PATH: wsgi_path_info(path)}
     for key, value in (
         (ORIGIN, origin),
         (REQUEST_METHOD, request_method),
