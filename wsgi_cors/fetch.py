@@ -27,6 +27,13 @@ MAX_ORIGIN_LENGTH = 300
 #: value or carry a path.
 SERIALISED_ORIGIN = re.compile(r"null|[A-Za-z][A-Za-z0-9+.-]*://[A-Za-z0-9._~%!$&'()*+;=:@\[\]-]+")
 
+#: The ``Origin`` values that are examined and echoed: visible ASCII other than the comma.
+#: Browsers compare ``Access-Control-Allow-Origin`` with their own origin byte for byte, so
+#: echoing an odd spelling (``www.example.com``, a path) grants nothing; what is never echoed
+#: is what could damage the response or a log: control characters (CR, LF, NUL, tab, DEL),
+#: anything beyond ASCII, and a comma or space (two ``Origin`` headers joined into a list).
+ECHOABLE_ORIGIN = re.compile(r"[\x21-\x2b\x2d-\x7e]+")
+
 #: A serialised origin taken apart (scheme, host or bracketed IPv6 address, port): the shape an
 #: exact origin in the configuration must have to be compared with what browsers send.
 ORIGIN_PARTS = re.compile(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
-from .fetch import MAX_ORIGIN_LENGTH, SERIALISED_ORIGIN, TOKEN, TOKEN_LIST, wsgi_path_info, wsgi_path_text
+from .fetch import ECHOABLE_ORIGIN, MAX_ORIGIN_LENGTH, TOKEN, TOKEN_LIST, wsgi_path_info, wsgi_path_text
 from .options import OPTION_NAMES, Options, check_option_names
 from .resources import Resource, compile_resources, every_path, join_paths
 
@@ -50,7 +50,7 @@ class Kind(Enum):
 class Refusal(Enum):
     """Why a request gets no grant; ``Decision.detail`` names the method or header."""
 
-    ORIGIN_MALFORMED = "origin-malformed"  # not a serialised origin: never echoed
+    ORIGIN_MALFORMED = "origin-malformed"  # could damage the response or a log: never echoed
     ORIGIN_TOO_LONG = "origin-too-long"  # longer than any browser sends: never examined
     ORIGIN_REFUSED = "origin-refused"  # well formed, but no rule grants it
     METHOD_MALFORMED = "method-malformed"  # Access-Control-Request-Method is not a token
@@ -61,7 +61,7 @@ class Refusal(Enum):
 
 
 _REFUSAL_TEXT = {
-    Refusal.ORIGIN_MALFORMED: "Origin is not a serialised origin",
+    Refusal.ORIGIN_MALFORMED: "Origin holds a control character, a space, a comma or non-ASCII text",
     Refusal.ORIGIN_TOO_LONG: f"Origin is longer than {MAX_ORIGIN_LENGTH} characters",
     Refusal.ORIGIN_REFUSED: "origin not allowed",
     Refusal.METHOD_MALFORMED: "Access-Control-Request-Method is not a method token",
@@ -222,7 +222,7 @@ class ResourcePolicy:
         granted = self.exact_grants.get(origin)
         if granted is not None:
             return granted
-        if len(origin) > MAX_ORIGIN_LENGTH or not SERIALISED_ORIGIN.fullmatch(origin):
+        if len(origin) > MAX_ORIGIN_LENGTH or not ECHOABLE_ORIGIN.fullmatch(origin):
             return self._refusals[_origin_problem(origin) or Refusal.ORIGIN_MALFORMED]
         if not self._origins.allows(origin):
             return self._refusals[Refusal.ORIGIN_REFUSED]
@@ -299,7 +299,7 @@ def _origin_problem(origin: str) -> Refusal | None:
     """Why an ``Origin`` value must not be examined or echoed, if it must not."""
     if len(origin) > MAX_ORIGIN_LENGTH:
         return Refusal.ORIGIN_TOO_LONG
-    if not SERIALISED_ORIGIN.fullmatch(origin):
+    if not ECHOABLE_ORIGIN.fullmatch(origin):
         return Refusal.ORIGIN_MALFORMED
     return None
 

@@ -33,10 +33,8 @@ if TYPE_CHECKING:
 EVIL = "https://evil.example.net"
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
-# Every character a serialised origin (after "scheme://") may hold; anything else must be refused.
-ORIGIN_CHARACTERS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~%!$&'()*+;=:@[]-"
-)
+# The characters an echoed Origin may hold: visible ASCII but the comma; anything else is refused.
+ECHOABLE_CHARACTERS = frozenset(chr(code) for code in range(0x21, 0x7F)) - {","}
 
 
 class Recorder:
@@ -58,11 +56,13 @@ def _both_kinds(middleware: CORSMiddleware, origin: str) -> list[Any]:
     ]
 
 
-# --- nothing is echoed that is not a serialised origin -------------------------------------------
+# --- nothing is echoed that could damage the response or the log -------------------------------
 
 ODD_ORIGINS = [
     "https://app.example.com\t",  # tab
     "https://app.exam\tple.com",
+    "https://app.example.com\r\nSet-Cookie: a=b",  # CR LF
+    "https://app.example.com\x00",  # NUL
     "https://app.example.com\x7f",  # DEL
     "https://app.example.c\x7fom",
     "https://app.\u0101xample.com",  # not latin-1: no server can even send it
@@ -71,8 +71,7 @@ ODD_ORIGINS = [
     "https://app.example.com\xa0",  # NO-BREAK SPACE
     "https://app.example.com,https://evil.example.net",  # two Origin headers joined by a server
     "https://app.example.com, https://evil.example.net",
-    'https://app.example.com"',
-    "https://app.example.com<script>",
+    "https://app.example.com https://evil.example.net",
 ]
 
 
@@ -87,18 +86,28 @@ def test_an_origin_with_a_tab_del_non_latin_1_character_or_a_comma_is_never_echo
     assert rule.seen == []
 
 
-@given(origin=st.text(max_size=80).filter(lambda text: text != "null"))
-def test_no_rule_ever_sees_an_origin_with_a_character_outside_the_serialised_origin_alphabet(
+@given(origin=st.text(max_size=80))
+def test_no_rule_ever_sees_an_origin_with_a_control_character_space_comma_or_non_ascii_text(
     origin: str,
 ) -> None:
-    rest = origin.partition("://")[2]
-    if "://" in origin and rest and set(rest) <= ORIGIN_CHARACTERS:
+    if set(origin) <= ECHOABLE_CHARACTERS:
         origin += " "  # always step outside the alphabet
     rule = Recorder()
     middleware = CORSMiddleware(RecordingApp(), origins=[rule])
     for response in _both_kinds(middleware, origin):
         assert response.header("Access-Control-Allow-Origin") is None
     assert rule.seen == []
+
+
+@pytest.mark.parametrize(
+    "origin", ["www.example.com", "https://app.example.com/path", 'https://app.example.com"', "<script>"]
+)
+def test_an_origin_in_another_spelling_is_echoed_exactly_as_sent_when_a_rule_grants_it(origin: str) -> None:
+    """Harmless in a header, and useless to a page: browsers compare the answer byte for byte."""
+    rule = Recorder()
+    for response in _both_kinds(CORSMiddleware(RecordingApp(), origins=[rule]), origin):
+        assert response.header("Access-Control-Allow-Origin") == origin
+    assert rule.seen == [origin, origin]
 
 
 def test_send_wildcard_answers_star_to_any_origin_value_and_echoes_none() -> None:
