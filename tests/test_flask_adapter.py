@@ -326,10 +326,40 @@ def test_cors_headers_from_flask_cors_readme_is_ignored_quietly() -> None:
     assert cors(get(app, "/public"))["Access-Control-Allow-Origin"] == A
 
 
-def test_a_bad_config_value_fails_naming_the_option() -> None:
-    app = make_app(CORS_SUPPORTS_CREDENTIALS="false")
-    with pytest.raises(ConfigurationTypeError, match="supports_credentials='false'"):
+def test_config_text_for_booleans_and_numbers_is_read_as_the_environment_is() -> None:
+    """``from_prefixed_env`` and env files leave text in app.config: "false" must mean false."""
+    app = make_app(
+        CORS_ORIGINS=A, CORS_SUPPORTS_CREDENTIALS="true", CORS_VARY_HEADER="false", CORS_MAX_AGE="600"
+    )
+    CORS(app)
+    assert cors(get(app, "/api/items")) == {
+        "Access-Control-Allow-Origin": A,
+        "Access-Control-Allow-Credentials": "true",
+    }
+    assert cors(preflight(app, "/api/items"))["Access-Control-Max-Age"] == "600"
+
+
+def test_a_bad_config_value_fails_naming_the_config_key() -> None:
+    app = make_app(CORS_SUPPORTS_CREDENTIALS="maybe")
+    with pytest.raises(ConfigurationError, match=r"\['CORS_SUPPORTS_CREDENTIALS'\]='maybe': not a boolean"):
         CORS(app)
+
+
+def test_a_wrong_option_type_is_a_value_error_as_in_flask_cors() -> None:
+    with pytest.raises(ValueError, match="resources=5"):
+        CORS(make_app(), resources=5)
+    with pytest.raises(TypeError, match="resources=5"):
+        CORS(make_app(), resources=5)
+
+
+def test_a_path_without_its_leading_slash_is_matched_as_flask_routes_it() -> None:
+    """werkzeug's ``client.get("api/items")`` leaves the slash out of PATH_INFO; Flask adds it."""
+    app = make_app()
+    CORS(app, resources=r"/api/*")
+    response = app.test_client().get("api/items", headers={"Origin": A})
+    assert response.status_code == 200
+    assert cors(response) == {"Access-Control-Allow-Origin": A, "Vary": "Origin"}
+    assert cors(app.test_client().get("public", headers={"Origin": A})) == {}
 
 
 # --- option value types, as flask-cors accepts them -------------------------------------------

@@ -225,3 +225,14 @@ def test_a_forged_request_method_cannot_forge_a_log_line(caplog: pytest.LogCaptu
     assert "\r" not in message
     assert "\n" not in message
     assert message.startswith("'GET\\r\\nFAKE LOG LINE' '/api/items' from origin")
+
+
+def test_a_path_info_without_its_leading_slash_is_matched_as_routers_read_it() -> None:
+    """Out of PEP 3333, but test clients send it (werkzeug's ``client.get("api/items")``)."""
+    middleware = CORSMiddleware(RecordingApp(), resources=r"/api/*", origins=[ALLOWED])
+    recorder = Recorder()
+    middleware(environ(HTTP_ORIGIN=ALLOWED, PATH_INFO="api/items"), recorder)
+    assert ("Access-Control-Allow-Origin", ALLOWED) in recorder.calls[0][1]
+    recorder = Recorder()
+    middleware(environ(HTTP_ORIGIN=ALLOWED, PATH_INFO="public"), recorder)
+    assert all(name != "Access-Control-Allow-Origin" for name, _ in recorder.calls[0][1])

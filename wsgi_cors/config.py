@@ -136,6 +136,17 @@ def parse_text(option: str, text: str, source: str) -> object:
     return PARSERS[option](source, text)
 
 
+def typed_value(option: str, value: object, source: str) -> object:
+    """A loosely typed setting's value: text for a boolean or a number is parsed, never truthy.
+
+    Every source of typed settings (``from_mapping``, Flask's ``app.config``) reads values
+    through here, so ``"true"`` means the same wherever it is written.
+    """
+    if option in _SCALAR_OPTIONS and isinstance(value, str):
+        return parse_text(option, value, source)
+    return value
+
+
 class Configuration(NamedTuple):
     """Options gathered from outside code, each with the name it was given under."""
 
@@ -201,12 +212,12 @@ def _gather(pairs: Mapping[str, object], prefix: str, where: str, text: bool) ->
                 f"{where}: {sources[option]!r} and {key!r} both set {option!r}. Fix: keep one of them"
             )
         sources[option] = key
-        if text or (option in _SCALAR_OPTIONS and isinstance(value, str)):
-            if not isinstance(value, str):
-                raise ConfigurationTypeError(describe(key, value, "expected text", "write the value as text"))
+        if not text:
+            options[option] = typed_value(option, value, key)
+        elif isinstance(value, str):
             options[option] = parse_text(option, value, key)
         else:
-            options[option] = value
+            raise ConfigurationTypeError(describe(key, value, "expected text", "write the value as text"))
     return Configuration(options, sources)
 
 

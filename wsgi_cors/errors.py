@@ -11,8 +11,12 @@ class ConfigurationError(WsgiCorsError, ValueError):
     """An option has a value that can never work; the message names the option and the fix."""
 
 
-class ConfigurationTypeError(WsgiCorsError, TypeError):
-    """An option has a value of the wrong type; the message names the option and the fix."""
+class ConfigurationTypeError(WsgiCorsError, TypeError, ValueError):
+    """An option has a value of the wrong type; the message names the option and the fix.
+
+    Also a ``ValueError``: flask-cors raises ``ValueError`` for such values, and code (and
+    tests) written for it catch that.
+    """
 
 
 class CORSSecurityWarning(UserWarning):

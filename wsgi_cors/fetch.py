@@ -129,6 +129,15 @@ def wsgi_path_info(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
+def routed_path(path_info: str) -> str:
+    """``PATH_INFO`` as routers read it: with its leading slash.
+
+    PEP 3333 servers always send one, but test clients may not (werkzeug's
+    ``client.get("items")``), and Flask routes such a path as ``/items``; so do we.
+    """
+    return path_info if path_info[:1] == "/" else "/" + path_info
+
+
 def wsgi_path_text(path: str) -> str:
     """``PATH_INFO`` as text: PEP 3333 hands over the URL's bytes decoded as latin-1.
 

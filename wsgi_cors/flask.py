@@ -54,6 +54,7 @@ from flask import Blueprint, Flask, current_app, has_app_context, make_response,
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
+from .config import typed_value
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .flask_routing import (
     VIEW_ATTRIBUTE,
@@ -88,6 +89,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def config_options(app: Flask, *, warn: bool = True) -> dict[str, object]:
     """The ``CORS_*`` settings of ``app.config`` as options; ``None`` values are unset.
 
+    Text for a boolean or a number (``"true"``, ``"600"``, as ``from_prefixed_env`` or an
+    env file leaves it) is read as :func:`wsgi_cors.config.from_env` reads it.
+
     A ``CORS_*`` key that is no option is ignored, as flask-cors does, but with a warning
     that names the likely intended key: a misspelt ``CORS_ORIGIN`` silently falling back to
     ``"*"`` is the kind of mistake a CORS layer must not hide.
@@ -98,7 +102,7 @@ def config_options(app: Flask, *, warn: bool = True) -> dict[str, object]:
             continue
         name = CONFIG_OPTIONS.get(key)
         if name is not None:
-            options[name] = value
+            options[name] = typed_value(name, value, f"app.config[{key!r}]")
         elif warn and key not in _IGNORED_CONFIG:
             close = difflib.get_close_matches(key, sorted(CONFIG_OPTIONS), n=1)
             fix = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(CONFIG_OPTIONS)}"

@@ -305,7 +305,11 @@ def _lookalike(label: str, position: int) -> str:
 
 
 def forbidden_allow_headers(options: Options) -> Iterator[Finding]:
-    """Browsers never let a page set these headers, so allowing them has no effect."""
+    """Browsers never let a page set these headers, so allowing them has no effect.
+
+    A warning, not an error: the entry is useless but harmless, and the same configuration
+    starts under flask-cors. The three guards below are warnings for the same reason.
+    """
     for name in sorted(options.allow_headers.names):
         if is_forbidden_request_header(name):
             fix = (
@@ -314,7 +318,7 @@ def forbidden_allow_headers(options: Options) -> Iterator[Finding]:
                 else "remove it: the browser sets this header itself and never asks permission for it"
             )
             yield Finding(
-                "error",
+                "warning",
                 describe(
                     "allow_headers",
                     name,
@@ -330,7 +334,7 @@ def forbidden_expose_headers(options: Options) -> Iterator[Finding]:
     exposed = {name.strip().lower() for name in (options.expose_headers or "").split(",")}
     for name in sorted(exposed & FORBIDDEN_RESPONSE_HEADERS):
         yield Finding(
-            "error",
+            "warning",
             describe(
                 "expose_headers",
                 name,
@@ -360,7 +364,7 @@ def forbidden_methods(options: Options) -> Iterator[Finding]:
     """``fetch()`` refuses CONNECT, TRACE and TRACK, so no preflight ever asks for them."""
     for method in sorted((options.methods or frozenset()) & FORBIDDEN_METHODS):
         yield Finding(
-            "error",
+            "warning",
             describe(
                 "methods",
                 method,

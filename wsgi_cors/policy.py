@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
-from .fetch import ECHOABLE_ORIGIN, MAX_ORIGIN_LENGTH, TOKEN, TOKEN_LIST, wsgi_path_info, wsgi_path_text
+from .fetch import (
+    ECHOABLE_ORIGIN,
+    MAX_ORIGIN_LENGTH,
+    TOKEN,
+    TOKEN_LIST,
+    routed_path,
+    wsgi_path_info,
+    wsgi_path_text,
+)
 from .options import OPTION_NAMES, Options, check_option_names
 from .resources import Resource, compile_resources, every_path, join_paths
 
@@ -328,6 +336,8 @@ class Policy:
         if self.everywhere is not None:
             return self.everywhere
         path = path_info if path_info.isascii() else wsgi_path_text(path_info)
+        if path[:1] != "/":
+            path = routed_path(path)
         if self._first_match is not None:
             index = self._first_match(path)
             return None if index is None else self.resources[index]

@@ -285,9 +285,11 @@ def test_a_unicode_line_separator_in_a_request_value_cannot_forge_a_log_line(
 # --- configuration guards ------------------------------------------------------------------------
 
 
-def test_track_in_methods_is_an_error() -> None:
-    with pytest.raises(ConfigurationError, match=r"methods='TRACK': .*forbidden method.*Fix: remove 'TRACK'"):
-        CORSMiddleware(RecordingApp(), methods=["GET", "track"])
+def test_track_in_methods_warns_and_starts() -> None:
+    """Browsers refuse to send TRACK, so the entry is useless, not dangerous: flask-cors starts with it."""
+    with pytest.warns(CORSSecurityWarning, match=r"methods='TRACK': .*forbidden method.*Fix: remove 'TRACK'"):
+        middleware = CORSMiddleware(RecordingApp(), methods=["GET", "track"])
+    assert call(middleware, origin=ALLOWED).header("Access-Control-Allow-Origin") == ALLOWED
 
 
 def test_an_origins_callable_is_never_called_at_start_up() -> None:
