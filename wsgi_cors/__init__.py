@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, WsgiCorsError
 from .middleware import CORSMiddleware
-from .options import DEFAULTS
+from .options import DEFAULTS, CORSOptions, ResourceOptions
 from .policy import Decision, Kind, Policy, Refusal, decide, request_facts
 
 __all__ = [
     "DEFAULTS",
     "CORSMiddleware",
+    "CORSOptions",
     "CORSSecurityWarning",
     "ConfigurationError",
     "ConfigurationTypeError",
@@ -25,6 +26,7 @@ __all__ = [
     "Kind",
     "Policy",
     "Refusal",
+    "ResourceOptions",
     "WsgiCorsError",
     "decide",
     "request_facts",

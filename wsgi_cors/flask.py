@@ -69,7 +69,10 @@ from .policy import Decision, Policy, ResourcePolicy
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11; only mypy reads it
     from werkzeug.wrappers import Response
+
+    from .options import CORSOptions, ResourceOptions
 
 
 __all__ = ["CONFIG_OPTIONS", "CORS", "FlaskCORSMiddleware", "cross_origin"]
@@ -228,13 +231,13 @@ class CORS:
     Bad values fail here, naming the option and the fix.
     """
 
-    def __init__(self, app: Flask | Blueprint | None = None, **options: Any) -> None:
+    def __init__(self, app: Flask | Blueprint | None = None, **options: Unpack[CORSOptions]) -> None:
         check_option_names(options, OPTION_NAMES, "CORS")
         self._options = options
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
+    def init_app(self, app: Flask | Blueprint, **options: Unpack[CORSOptions]) -> None:
         check_option_names(options, OPTION_NAMES, "CORS.init_app")
         if isinstance(app, Blueprint):
             _register_blueprint(app, Policy.from_options({**self._options, **options}))
@@ -252,7 +255,7 @@ class CORS:
             )
 
 
-def cross_origin(*args: Any, **options: Any) -> Callable[[F], F]:
+def cross_origin(*args: object, **options: Unpack[ResourceOptions]) -> Callable[[F], F]:
     """CORS for one view, flask-cors style; place it below ``@app.route``.
 
     The view's settings win over any application-wide ``CORS`` for that view. With

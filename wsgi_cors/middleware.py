@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11; only mypy reads it
+
+    from .options import CORSOptions
 
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
@@ -49,7 +52,7 @@ class CORSMiddleware:
     :class:`~wsgi_cors.CORSSecurityWarning`.
     """
 
-    def __init__(self, app: WSGIApplication, **options: Any) -> None:
+    def __init__(self, app: WSGIApplication, **options: Unpack[CORSOptions]) -> None:
         self.app = app
         self.policy = Policy.from_options(options)
         self._resource_for = self.policy.resource_for

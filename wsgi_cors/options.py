@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
 from http import HTTPStatus
+from typing import TypeAlias, TypedDict
 
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .fetch import TOKEN
@@ -37,6 +39,50 @@ DEFAULTS: Mapping[str, object] = {
     "allow_private_network": False,
     "preflight_status": 200,
 }
+
+#: One ``origins`` entry: an exact origin, a regex or wildcard string, a compiled regex, or a
+#: callable ``origin -> bool``.
+OriginRule: TypeAlias = str | re.Pattern[str] | Callable[[str], bool]
+#: One ``allow_headers`` entry: a name, a regex string or a compiled regex.
+HeaderRuleInput: TypeAlias = str | re.Pattern[str]
+
+
+class ResourceOptions(TypedDict, total=False):
+    """The options one resource (or ``@cross_origin``) takes, typed for the user's mypy.
+
+    Written as flask-cors 6 types its keywords, so ``mypy --strict`` on user code catches a
+    misspelt name (``origin=``) or a wrong type (``supports_credentials="yes"``) before the
+    construction-time check does. A test keeps the keys equal to :data:`DEFAULTS`.
+    """
+
+    origins: OriginRule | Iterable[OriginRule]
+    methods: str | Iterable[str] | None
+    allow_headers: HeaderRuleInput | Iterable[HeaderRuleInput]
+    expose_headers: str | Iterable[str] | None
+    supports_credentials: bool
+    max_age: int | str | timedelta | None
+    send_wildcard: bool
+    vary_header: bool
+    always_send: bool
+    automatic_options: bool
+    intercept_exceptions: bool
+    allow_private_network: bool
+    preflight_status: int
+
+
+#: A ``resources`` path pattern: a string (``/api/*`` or a regex) or a compiled regex.
+PathPattern: TypeAlias = str | re.Pattern[str]
+
+
+class CORSOptions(ResourceOptions, total=False):
+    """Every option of ``CORSMiddleware``, ``CORS`` and ``init_app``: a resource's, plus ``resources``."""
+
+    # Sequence and Set rather than Iterable: a mapping is iterable too, and would then escape
+    # the check of its resource options.
+    resources: (
+        PathPattern | Sequence[PathPattern] | AbstractSet[PathPattern] | Mapping[PathPattern, ResourceOptions]
+    )
+
 
 #: Options a resource entry may override; ``resources`` itself is only a top-level option.
 RESOURCE_OPTIONS = frozenset(DEFAULTS)
