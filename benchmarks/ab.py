@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
     parser.add_argument("--rounds", type=int, default=41)
     parser.add_argument("--batch", type=int, default=2000)
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     old = load_revision(args.base)
     import wsgi_cors as new
 

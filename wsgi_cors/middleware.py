@@ -148,7 +148,9 @@ def _answer_preflight(
 
 # Headers the middleware adds to actual responses that an application may also set on its own.
 _OWN_NAMES = frozenset({"access-control-allow-credentials", "access-control-expose-headers"})
-_OWN_SIZES = frozenset(len(name) for name in _OWN_NAMES)
+# The lengths of every name merge_headers looks for. A name that lower-cases to ASCII keeps its
+# length, so a name of any other length is none of them and is not lower-cased at all.
+_WATCHED_SIZES = frozenset(len(name) for name in (*_OWN_NAMES, "access-control-allow-origin", "vary"))
 
 
 def merge_headers(
@@ -158,42 +160,38 @@ def merge_headers(
 
     If the application answered CORS itself (it set ``Access-Control-Allow-Origin``), its
     headers are returned untouched: the application knows better than a blanket policy.
+    The application's list is read once; most responses set none of the names looked for.
     """
-    vary_at = -1
+    vary_header: tuple[str, str] | None = None
+    vary_values: list[str] = []
     own: set[str] | None = None
-    for index, (name, _) in enumerate(headers):
-        # Lower-casing only names of the right length: a name that lower-cases to ASCII keeps
-        # its length, and most response headers are none of these.
-        size = len(name)
-        if size == 27 and name.lower() == "access-control-allow-origin":
-            return headers
-        if size == 4 and name.lower() == "vary":
-            vary_at = index
-        elif size in _OWN_SIZES and name.lower() in _OWN_NAMES:
-            own = {name.lower()} if own is None else own | {name.lower()}
+    for header in headers:
+        if len(header[0]) in _WATCHED_SIZES:
+            lowered = header[0].lower()
+            if lowered == "access-control-allow-origin":
+                return headers
+            if lowered == "vary":
+                vary_header = header
+                vary_values.append(header[1])
+            elif lowered in _OWN_NAMES:
+                own = {lowered} if own is None else own | {lowered}
     if own is not None:
         # The application set this header itself: a second copy would make the browser read
         # "true, true" (a failed credentials check) or a list it did not write.
         extra = tuple(header for header in extra if header[0].lower() not in own)
-    merged = [*headers, *extra]
     if vary is None:
-        return merged
-    if vary_at < 0:
-        merged.append(("Vary", vary))
-        return merged
-    present = {
-        token.strip().lower()
-        for name, value in headers
-        if name.lower() == "vary"
-        for token in value.split(",")
-    }
+        return [*headers, *extra]
+    if vary_header is None:
+        return [*headers, *extra, ("Vary", vary)]
+    merged = [*headers, *extra]
+    present = {token.strip().lower() for value in vary_values for token in value.split(",")}
     if "*" in present:
         return merged
     missing = [token for token in vary.split(", ") if token.lower() not in present]
     if missing:
-        name, value = merged[vary_at]
-        merged[vary_at] = (
-            name,
-            ", ".join([value.strip(), *missing]) if value.strip() else ", ".join(missing),
-        )
+        # Into the last Vary header: no later header equals it, since an equal one is a Vary.
+        vary_at = len(headers) - 1 - headers[::-1].index(vary_header)
+        name, value = vary_header
+        value = value.strip()
+        merged[vary_at] = (name, ", ".join([value, *missing]) if value else ", ".join(missing))
     return merged
