@@ -156,8 +156,10 @@ def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | Non
     """``text -> index`` of the first pattern whose ``match`` succeeds, or ``None``.
 
     Alternation tries its branches in order, so the first branch that matches is the first
-    pattern that would have; each branch is a group, and the last group to close (the match's
-    ``lastindex``) names it. Patterns that cannot all be joined are tried one by one.
+    pattern that would have; each branch ends in an empty group, the last group to close (the
+    match's ``lastindex``), which names it. At the end rather than around the branch, the
+    group leaves each branch's leading literal where ``re`` skips a branch on its first
+    character without entering it. Patterns that cannot all be joined are tried one by one.
     """
     matchers = tuple(pattern.match for pattern in patterns)
 
@@ -172,9 +174,10 @@ def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | Non
     index_of_group: dict[int, int] = {}
     group = 1
     for index, pattern in enumerate(patterns):
+        group += pattern.groups  # the pattern's own groups come before its marker
         index_of_group[group] = index
-        group += 1 + pattern.groups
-    joined = _compile_joined("|".join(f"({p.pattern})" for p in patterns), patterns[0].flags)
+        group += 1
+    joined = _compile_joined("|".join(f"(?:{p.pattern})()" for p in patterns), patterns[0].flags)
     if joined is None:
         return one_by_one
     match = joined.match
