@@ -22,9 +22,9 @@ import tempfile
 import warnings
 from typing import Any
 
-from .contenders import bare_wsgi, environs
-from .micro import _time_batch
-from .scenarios import BY_NAME, SCENARIOS
+from .contenders import bare_wsgi, environs, make_flask
+from .micro import _time_batch, call
+from .scenarios import BY_NAME, SCENARIOS, Scenario
 
 
 def load_revision(revision: str) -> Any:
@@ -40,12 +40,29 @@ def load_revision(revision: str) -> Any:
     return importlib.import_module("wsgi_cors_ab")
 
 
+def flask_adapter(package: Any, scenario: Scenario) -> Any:
+    """The adapter's middleware for a Flask app configured for ``scenario``, once the app has
+    served a request, then wrapped around the bare application."""
+    app = make_flask()
+    importlib.import_module(f"{package.__name__}.flask").CORS(app, **scenario.ours)
+    call(app, environs(scenario)[0])
+    middleware = app.wsgi_app
+    middleware.app = bare_wsgi
+    return middleware
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ab", description=__doc__)
     parser.add_argument("base", help="git revision to compare the working tree with")
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
     parser.add_argument("--rounds", type=int, default=41)
     parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument(
+        "--flask",
+        action="store_true",
+        help="time wsgi_cors.flask.CORS's middleware instead, around the bare application "
+        "(after one request through Flask): the adapter's own cost, without Flask's",
+    )
     args = parser.parse_intermixed_args(argv)
     old = load_revision(args.base)
     import wsgi_cors as new
@@ -62,11 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     for scenario in [BY_NAME[name] for name in args.scenarios] or SCENARIOS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            apps = {
-                "bare": bare_wsgi,
-                "A": old.CORSMiddleware(bare_wsgi, **scenario.ours),
-                "B": new.CORSMiddleware(bare_wsgi, **scenario.ours),
-            }
+            if args.flask:
+                apps = {
+                    "bare": bare_wsgi,
+                    "A": flask_adapter(old, scenario),
+                    "B": flask_adapter(new, scenario),
+                }
+            else:
+                apps = {
+                    "bare": bare_wsgi,
+                    "A": old.CORSMiddleware(bare_wsgi, **scenario.ours),
+                    "B": new.CORSMiddleware(bare_wsgi, **scenario.ours),
+                }
         family = environs(scenario)
         times: dict[str, list[float]] = {name: [] for name in apps}
         offset = 0

@@ -72,7 +72,8 @@ class CORSMiddleware:
         """The resource whose policy decides this request, or ``None`` to pass it through.
 
         By path here; an adapter that must route first (the Flask adapter, for decorated
-        views and blueprints) overrides this and sets ``_everywhere`` to ``None``.
+        views and blueprints) overrides this, and sets ``_everywhere`` (the resource that
+        answers every request without a selection) only while no routing is needed.
         """
         return self._resource_for(environ.get("PATH_INFO", ""))
 
