@@ -144,7 +144,14 @@ class CORSMiddleware:
         ) -> Any:
             if not intercept_exceptions and (exc_info is not None or ERROR_RESPONSE in environ):
                 return start_response(status, headers, exc_info)
-            return start_response(status, merge_headers(headers, extra, vary), exc_info)
+            # merge_headers' scan, spelt out for the usual response, which sets none of the
+            # names it looks for; any other response takes merge_headers itself.
+            for header in headers:
+                if len(header[0]) in _WATCHED_SIZES:
+                    return start_response(status, merge_headers(headers, extra, vary), exc_info)
+            if vary is None:
+                return start_response(status, [*headers, *extra], exc_info)
+            return start_response(status, [*headers, *extra, ("Vary", vary)], exc_info)
 
         return self.app(environ, cors_start_response)
 
