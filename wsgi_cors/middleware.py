@@ -15,6 +15,7 @@ from . import config
 from .policy import (
     METHOD,
     ORIGIN,
+    PATH,
     REQUEST_HEADERS,
     REQUEST_METHOD,
     REQUEST_PRIVATE_NETWORK,
@@ -67,6 +68,9 @@ class CORSMiddleware:
         self._resource_for = self.policy.resource_for
         # The default resources=r"/*" covers every path: no path to match at all.
         self._everywhere = self.policy.everywhere
+        # select() as defined here only reads PATH_INFO: __call__ then skips it and asks the
+        # policy itself. A subclass that selects otherwise keeps its select().
+        self._by_path = self._resource_for if type(self).select is CORSMiddleware.select else None
 
     def select(self, environ: WSGIEnvironment) -> ResourcePolicy | None:
         """The resource whose policy decides this request, or ``None`` to pass it through.
@@ -110,9 +114,12 @@ class CORSMiddleware:
         return config.from_mapping(mapping, prefix).build(cls, app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        resource = self._everywhere or self.select(environ)
+        resource = self._everywhere
         if resource is None:
-            return self.app(environ, start_response)
+            by_path = self._by_path
+            resource = self.select(environ) if by_path is None else by_path(environ.get(PATH, ""))
+            if resource is None:
+                return self.app(environ, start_response)
         # decide(resource, environ), spelt out: one call less on every request.
         # tests/test_middleware_fast_path.py holds the two to the same answers.
         origin = environ.get(ORIGIN)

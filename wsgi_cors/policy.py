@@ -366,7 +366,12 @@ class Policy:
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
-        self._first_match = join_paths(resources)
+        joined = join_paths(resources)
+        self._match_joined = None if joined is None else joined[0].match
+        # The resource each match's lastindex names (one call: no index to translate).
+        self._resource_of_group = (
+            {} if joined is None else {group: self.resources[index] for group, index in joined[1].items()}
+        )
         #: The resource that answers for every path, when the first one matches them all.
         self.everywhere = self._pairs[0][1] if self._pairs and self._pairs[0][0] is every_path else None
 
@@ -382,9 +387,10 @@ class Policy:
         if self.everywhere is not None:
             return self.everywhere
         path = path_info if path_info.isascii() else wsgi_path_text(path_info)
-        if self._first_match is not None:
-            index = self._first_match(path)
-            return None if index is None else self.resources[index]
+        match = self._match_joined
+        if match is not None:
+            found = match(path)
+            return None if found is None else self._resource_of_group[found.lastindex]
         for matches, policy in self._pairs:
             if matches(path):
                 return policy
