@@ -40,6 +40,7 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
         "origins": ["null", "https://app.example.com"],
         "allow_private_network": True,
     },
+    "errors left bare": {"origins": ["https://app.example.com"], "intercept_exceptions": False},
     "restricted": {
         "origins": ["https://app.example.com"],
         "methods": ["GET", "PUT"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import config
@@ -143,24 +144,45 @@ class CORSMiddleware:
         vary = decision.vary
         if not extra and vary is None:
             return self.app(environ, start_response)
-        intercept_exceptions = resource.intercept_exceptions
+        # A partial of a module function rather than a closure: __call__ then keeps no cells,
+        # which every request would pay for, wrapped or not.
+        if resource.intercept_exceptions:
+            return self.app(environ, partial(_start_with_cors, start_response, extra, vary))
+        return self.app(environ, partial(_start_with_cors_unless_error, start_response, environ, extra, vary))
 
-        # Defined here rather than built by a helper: one call less on every CORS response.
-        def cors_start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-        ) -> Any:
-            if not intercept_exceptions and (exc_info is not None or ERROR_RESPONSE in environ):
-                return start_response(status, headers, exc_info)
-            # merge_headers' scan, spelt out for the usual response, which sets none of the
-            # names it looks for; any other response takes merge_headers itself.
-            for header in headers:
-                if len(header[0]) in _WATCHED_SIZES:
-                    return start_response(status, merge_headers(headers, extra, vary), exc_info)
-            if vary is None:
-                return start_response(status, [*headers, *extra], exc_info)
-            return start_response(status, [*headers, *extra, ("Vary", vary)], exc_info)
 
-        return self.app(environ, cors_start_response)
+def _start_with_cors(
+    start_response: StartResponse,
+    extra: Headers,
+    vary: str | None,
+    status: str,
+    headers: list[tuple[str, str]],
+    exc_info: ExcInfo | None = None,
+) -> Any:
+    """``start_response`` with the CORS headers merged in (see :func:`merge_headers`)."""
+    # merge_headers' scan, spelt out for the usual response, which sets none of the names it
+    # looks for; any other response takes merge_headers itself.
+    for header in headers:
+        if len(header[0]) in _WATCHED_SIZES:
+            return start_response(status, merge_headers(headers, extra, vary), exc_info)
+    if vary is None:
+        return start_response(status, [*headers, *extra], exc_info)
+    return start_response(status, [*headers, *extra, ("Vary", vary)], exc_info)
+
+
+def _start_with_cors_unless_error(
+    start_response: StartResponse,
+    environ: WSGIEnvironment,
+    extra: Headers,
+    vary: str | None,
+    status: str,
+    headers: list[tuple[str, str]],
+    exc_info: ExcInfo | None = None,
+) -> Any:
+    """The same, for ``intercept_exceptions=False``: an error response stays bare."""
+    if exc_info is not None or ERROR_RESPONSE in environ:
+        return start_response(status, headers, exc_info)
+    return _start_with_cors(start_response, extra, vary, status, headers, exc_info)
 
 
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
