@@ -16,6 +16,7 @@ from werkzeug.test import EnvironBuilder
 
 from wsgi_cors import CORSMiddleware
 
+from .minimal import MinimalCORS
 from .scenarios import Scenario
 
 WSGIApp = Callable[..., Iterable[bytes]]
@@ -93,6 +94,21 @@ def _flask_wrapped(scenario: Scenario) -> Built:
     return app  # type: ignore[no-any-return]
 
 
+def _uncached(scenario: Scenario) -> Built:
+    """Ours with its decision caches off: every request decided from the configuration,
+    the yardstick for what a cache miss may cost."""
+    middleware = CORSMiddleware(bare_wsgi, **scenario.ours)
+    for resource in middleware.policy.resources:
+        resource.caching = False
+    return middleware
+
+
+def _flask_minimal(scenario: Scenario) -> Built:
+    app = make_flask()
+    app.wsgi_app = MinimalCORS(app.wsgi_app, **scenario.ours)
+    return app  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Contender:
     name: str
@@ -103,9 +119,12 @@ class Contender:
 
 CONTENDERS: tuple[Contender, ...] = (
     Contender("bare WSGI", "wsgi", None, lambda s: bare_wsgi),
+    Contender("minimal correct", "wsgi", "bare WSGI", lambda s: MinimalCORS(bare_wsgi, **s.ours)),
     Contender("wsgicors", "wsgi", "bare WSGI", _wsgicors),
     Contender("CORSMiddleware", "wsgi", "bare WSGI", lambda s: CORSMiddleware(bare_wsgi, **s.ours)),
+    Contender("CORSMiddleware, uncached", "wsgi", "bare WSGI", _uncached),
     Contender("bare Flask", "flask", None, lambda s: make_flask()),
+    Contender("Flask + minimal correct", "flask", "bare Flask", _flask_minimal),
     Contender("flask-cors", "flask", "bare Flask", _flask_cors),
     Contender("wsgi_cors.flask.CORS", "flask", "bare Flask", _wsgi_cors_flask),
     Contender("Flask + CORSMiddleware", "flask", "bare Flask", _flask_wrapped),

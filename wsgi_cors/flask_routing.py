@@ -7,7 +7,9 @@ routes every request with Flask's own URL adapter (``app.create_url_adapter`` an
 ``MapAdapter.match``, as Flask does) and picks, for the endpoint found: the view's
 ``@cross_origin`` policy, else its innermost blueprint's, else the application's. A routing
 redirect takes the policy of the view it leads to, since browsers check CORS on every hop.
-An application with neither takes the plain path lookup and is never routed here.
+An application with neither takes the plain path lookup and is never routed here; once it
+has served a request, while its newest application-wide policy covers every path, it skips
+selection altogether (see :meth:`FlaskCORSMiddleware._shortcut`).
 
 What the middleware knows about the application (blueprint policies, whether to route, its
 caches) is one immutable :class:`Routing`, built aside and published in one
@@ -141,6 +143,9 @@ class FlaskCORSMiddleware(CORSMiddleware):
     def changed(self) -> None:
         """A policy was added (to the app or one of its blueprints): rebuild the state."""
         self._changes += 1
+        # After the count: a select() that takes the shortcut before this line sees the new
+        # count when it checks again (see _shortcut); one that took it earlier is undone here.
+        self._everywhere = None
 
     def adopt_blueprints(self) -> None:
         """Mark each blueprint of the app as served here, nested ones included, so that a
@@ -198,6 +203,7 @@ class FlaskCORSMiddleware(CORSMiddleware):
             routing = self._rebuild()
         path = environ.get("PATH_INFO", "")
         if not routing.routed:
+            self._shortcut(routing)
             return self._app_resource(path)
         # Everything Flask's routing reads from a request is in the key (host, mount, scheme,
         # path, method), so a request seen before is one lookup instead of one match().
@@ -215,6 +221,24 @@ class FlaskCORSMiddleware(CORSMiddleware):
         if view_runs:
             environ[VIEW_MARK] = True
         return resource
+
+    def _shortcut(self, routing: Routing) -> None:
+        """Skip selection altogether while the newest application-wide policy answers for
+        every path and no view needs routing.
+
+        Only once Flask has served a request: it then refuses new views and blueprints (its
+        setup methods raise), so only a new policy can change the selection, and ``changed``
+        turns the shortcut off before it rebuilds.
+        """
+        policies = self.policies
+        newest = policies[0].everywhere if policies else None
+        if newest is None or not getattr(self.flask_app, "_got_first_request", False):
+            return
+        self._everywhere = newest
+        # Written first, checked after: a change that raced this call is seen here or, if it
+        # counts later, clears the shortcut itself (see changed).
+        if self._key() != routing.seen or self.policies is not policies:
+            self._everywhere = None
 
     def _route(
         self, routing: Routing, environ: WSGIEnvironment, path: str

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .policy import Decision, Headers, Policy, ResourcePolicy, decide
+from .policy import (
+    METHOD,
+    ORIGIN,
+    PATH,
+    REQUEST_HEADERS,
+    REQUEST_METHOD,
+    REQUEST_PRIVATE_NETWORK,
+    Decision,
+    Headers,
+    Policy,
+    ResourcePolicy,
+    decide,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -27,6 +40,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("wsgi_cors")
 _DEBUG = logging.DEBUG
+_debug_enabled = _log.isEnabledFor
 
 __all__ = ["ERROR_RESPONSE", "CORSMiddleware", "decide", "merge_headers"]
 
@@ -58,12 +72,16 @@ class CORSMiddleware:
         self._resource_for = self.policy.resource_for
         # The default resources=r"/*" covers every path: no path to match at all.
         self._everywhere = self.policy.everywhere
+        # select() as defined here only reads PATH_INFO: __call__ then skips it and asks the
+        # policy itself. A subclass that selects otherwise keeps its select().
+        self._by_path = self._resource_for if type(self).select is CORSMiddleware.select else None
 
     def select(self, environ: WSGIEnvironment) -> ResourcePolicy | None:
         """The resource whose policy decides this request, or ``None`` to pass it through.
 
         By path here; an adapter that must route first (the Flask adapter, for decorated
-        views and blueprints) overrides this and sets ``_everywhere`` to ``None``.
+        views and blueprints) overrides this, and sets ``_everywhere`` (the resource that
+        answers every request without a selection) only while no routing is needed.
         """
         return self._resource_for(environ.get("PATH_INFO", ""))
 
@@ -100,31 +118,74 @@ class CORSMiddleware:
         return config.from_mapping(mapping, prefix).build(cls, app)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        resource = self._everywhere or self.select(environ)
+        resource = self._everywhere
         if resource is None:
-            return self.app(environ, start_response)
-        decision = decide(resource, environ)
-        if decision.answer:
-            if _log.isEnabledFor(_DEBUG):
+            by_path = self._by_path
+            resource = self.select(environ) if by_path is None else by_path(environ.get(PATH, ""))
+            if resource is None:
+                return self.app(environ, start_response)
+        # decide(resource, environ), spelt out: one call less on every request.
+        # tests/test_middleware_fast_path.py holds the two to the same answers.
+        origin = environ.get(ORIGIN)
+        if origin is None:
+            decision = resource.originless
+        else:
+            if environ.get(METHOD) == "OPTIONS" and REQUEST_METHOD in environ:
+                decision = resource.preflight(
+                    origin,
+                    environ[REQUEST_METHOD],
+                    environ.get(REQUEST_HEADERS, ""),
+                    environ.get(REQUEST_PRIVATE_NETWORK),
+                )
+            else:
+                decision = resource.decisions.get(origin) or resource.actual(origin)
+            if _debug_enabled(_DEBUG):
                 _trace(environ, resource, decision)
-            return _answer_preflight(resource, decision, start_response)
-        if "HTTP_ORIGIN" in environ and _log.isEnabledFor(_DEBUG):
-            _trace(environ, resource, decision)
+            if decision.answer:
+                return _answer_preflight(resource, decision, start_response)
         extra = decision.headers
         vary = decision.vary
         if not extra and vary is None:
             return self.app(environ, start_response)
-        intercept_exceptions = resource.intercept_exceptions
+        # A partial of a module function rather than a closure: __call__ then keeps no cells,
+        # which every request would pay for, wrapped or not.
+        if resource.intercept_exceptions:
+            return self.app(environ, partial(_start_with_cors, start_response, extra, vary))
+        return self.app(environ, partial(_start_with_cors_unless_error, start_response, environ, extra, vary))
 
-        # Defined here rather than built by a helper: one call less on every CORS response.
-        def cors_start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-        ) -> Any:
-            if not intercept_exceptions and (exc_info is not None or ERROR_RESPONSE in environ):
-                return start_response(status, headers, exc_info)
+
+def _start_with_cors(
+    start_response: StartResponse,
+    extra: Headers,
+    vary: str | None,
+    status: str,
+    headers: list[tuple[str, str]],
+    exc_info: ExcInfo | None = None,
+) -> Any:
+    """``start_response`` with the CORS headers merged in (see :func:`merge_headers`)."""
+    # merge_headers' scan, spelt out for the usual response, which sets none of the names it
+    # looks for; any other response takes merge_headers itself.
+    for header in headers:
+        if len(header[0]) in _WATCHED_SIZES:
             return start_response(status, merge_headers(headers, extra, vary), exc_info)
+    if vary is None:
+        return start_response(status, [*headers, *extra], exc_info)
+    return start_response(status, [*headers, *extra, ("Vary", vary)], exc_info)
 
-        return self.app(environ, cors_start_response)
+
+def _start_with_cors_unless_error(
+    start_response: StartResponse,
+    environ: WSGIEnvironment,
+    extra: Headers,
+    vary: str | None,
+    status: str,
+    headers: list[tuple[str, str]],
+    exc_info: ExcInfo | None = None,
+) -> Any:
+    """The same, for ``intercept_exceptions=False``: an error response stays bare."""
+    if exc_info is not None or ERROR_RESPONSE in environ:
+        return start_response(status, headers, exc_info)
+    return _start_with_cors(start_response, extra, vary, status, headers, exc_info)
 
 
 def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
@@ -151,7 +212,9 @@ def _answer_preflight(
 
 # Headers the middleware adds to actual responses that an application may also set on its own.
 _OWN_NAMES = frozenset({"access-control-allow-credentials", "access-control-expose-headers"})
-_OWN_SIZES = frozenset(len(name) for name in _OWN_NAMES)
+# The lengths of every name merge_headers looks for. A name that lower-cases to ASCII keeps its
+# length, so a name of any other length is none of them and is not lower-cased at all.
+_WATCHED_SIZES = frozenset(len(name) for name in (*_OWN_NAMES, "access-control-allow-origin", "vary"))
 
 
 def merge_headers(
@@ -161,42 +224,38 @@ def merge_headers(
 
     If the application answered CORS itself (it set ``Access-Control-Allow-Origin``), its
     headers are returned untouched: the application knows better than a blanket policy.
+    The application's list is read once; most responses set none of the names looked for.
     """
-    vary_at = -1
+    vary_header: tuple[str, str] | None = None
+    vary_values: list[str] = []
     own: set[str] | None = None
-    for index, (name, _) in enumerate(headers):
-        # Lower-casing only names of the right length: a name that lower-cases to ASCII keeps
-        # its length, and most response headers are none of these.
-        size = len(name)
-        if size == 27 and name.lower() == "access-control-allow-origin":
-            return headers
-        if size == 4 and name.lower() == "vary":
-            vary_at = index
-        elif size in _OWN_SIZES and name.lower() in _OWN_NAMES:
-            own = {name.lower()} if own is None else own | {name.lower()}
+    for header in headers:
+        if len(header[0]) in _WATCHED_SIZES:
+            lowered = header[0].lower()
+            if lowered == "access-control-allow-origin":
+                return headers
+            if lowered == "vary":
+                vary_header = header
+                vary_values.append(header[1])
+            elif lowered in _OWN_NAMES:
+                own = {lowered} if own is None else own | {lowered}
     if own is not None:
         # The application set this header itself: a second copy would make the browser read
         # "true, true" (a failed credentials check) or a list it did not write.
         extra = tuple(header for header in extra if header[0].lower() not in own)
-    merged = [*headers, *extra]
     if vary is None:
-        return merged
-    if vary_at < 0:
-        merged.append(("Vary", vary))
-        return merged
-    present = {
-        token.strip().lower()
-        for name, value in headers
-        if name.lower() == "vary"
-        for token in value.split(",")
-    }
+        return [*headers, *extra]
+    if vary_header is None:
+        return [*headers, *extra, ("Vary", vary)]
+    merged = [*headers, *extra]
+    present = {token.strip().lower() for value in vary_values for token in value.split(",")}
     if "*" in present:
         return merged
     missing = [token for token in vary.split(", ") if token.lower() not in present]
     if missing:
-        name, value = merged[vary_at]
-        merged[vary_at] = (
-            name,
-            ", ".join([value.strip(), *missing]) if value.strip() else ", ".join(missing),
-        )
+        # Into the last Vary header: no later header equals it, since an equal one is a Vary.
+        vary_at = len(headers) - 1 - headers[::-1].index(vary_header)
+        name, value = vary_header
+        value = value.strip()
+        merged[vary_at] = (name, ", ".join([value, *missing]) if value else ", ".join(missing))
     return merged

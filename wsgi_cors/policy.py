@@ -46,6 +46,12 @@ REQUEST_PRIVATE_NETWORK = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
 # so a megabyte of commas costs a length check, not a split.
 MAX_REQUEST_HEADERS_LENGTH = 8192
 
+#: Decisions a resource learns before it starts over (see :class:`ResourcePolicy`).
+CACHE_SIZE = 1024
+# A preflight whose origin, method and requested headers together are longer than this is
+# decided afresh each time: a thousand keys of a few hundred characters stay small.
+MAX_CACHED_PREFLIGHT_KEY = 512
+
 
 class Kind(Enum):
     """What the request is, for CORS."""
@@ -147,14 +153,26 @@ def decide(resource: ResourcePolicy, facts: Mapping[str, str]) -> Decision:
         return resource.preflight(
             origin, facts[REQUEST_METHOD], facts.get(REQUEST_HEADERS, ""), facts.get(REQUEST_PRIVATE_NETWORK)
         )
-    # An allowed exact origin, as browsers send it, has its answer ready: skip a call.
-    return resource.exact_grants.get(origin) or resource.actual(origin)
+    # An origin seen before (or an allowed exact one) has its answer ready: skip a call.
+    return resource.decisions.get(origin) or resource.actual(origin)
 
 
 class ResourcePolicy:
-    """The decisions of one resource; everything not depending on the request is built here."""
+    """The decisions of one resource; everything not depending on the request is built here.
 
-    def __init__(self, resource: Resource) -> None:
+    Decisions for requests seen before come from two bounded caches: ``decisions`` for actual
+    requests, keyed by ``Origin`` (it starts with the grants of the exact origins), and one for
+    preflights, keyed by everything a preflight decision reads (origin, requested method and
+    headers, and whether private network access was asked). Each holds at most
+    ``cache_size`` learned entries and starts over when full, so a stream of distinct
+    origins keeps it small without any bookkeeping on a hit. Nothing is learned when an
+    origin callable is configured, since it may change its answer. The caches are only
+    read, set one key at a time or replaced whole, so threads need no lock: a request sees
+    an entry or recomputes it. ``actual_uncached`` and ``preflight_uncached`` are the plain
+    forms the cached ones must always agree with.
+    """
+
+    def __init__(self, resource: Resource, cache_size: int = CACHE_SIZE) -> None:
         options: Options = resource.options
         self.pattern = resource.pattern
         self.options = options
@@ -222,9 +240,28 @@ class ResourcePolicy:
             for exact in origins.exact
             if _origin_problem(exact) is None and not self._wildcard
         }
+        #: False: decide every request afresh (set when an origin callable is configured).
+        self.caching = not origins.predicates
+        self.decisions: dict[str, Decision] = dict(self.exact_grants)
+        self._actual_limit = len(self.exact_grants) + cache_size
+        self._preflight_limit = cache_size
+        self._preflights: dict[tuple[str, str, str, bool], Decision] = {}
 
     def actual(self, origin: str) -> Decision:
-        """An actual (non-preflight) request carrying ``Origin``."""
+        """An actual (non-preflight) request carrying ``Origin``; remembered when it may be."""
+        decisions = self.decisions
+        decision = decisions.get(origin)
+        if decision is not None:
+            return decision
+        decision = self.actual_uncached(origin)
+        if self.caching and len(origin) <= MAX_ORIGIN_LENGTH:
+            if len(decisions) >= self._actual_limit:
+                self.decisions = decisions = dict(self.exact_grants)
+            decisions[origin] = decision
+        return decision
+
+    def actual_uncached(self, origin: str) -> Decision:
+        """:meth:`actual`, decided from the configuration alone."""
         if self._wildcard:
             return self._wildcard_answer
         granted = self.exact_grants.get(origin)
@@ -250,6 +287,23 @@ class ResourcePolicy:
         self, origin: str, method: str, request_headers: str, private_network: str | None
     ) -> Decision:
         """A preflight: ``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``."""
+        # private_network is read only as == "true", so that comparison is its whole share.
+        key = (origin, method, request_headers, private_network == "true")
+        preflights = self._preflights
+        decision = preflights.get(key)
+        if decision is not None:
+            return decision
+        decision = self.preflight_uncached(origin, method, request_headers, private_network)
+        if self.caching and len(origin) + len(method) + len(request_headers) <= MAX_CACHED_PREFLIGHT_KEY:
+            if len(preflights) >= self._preflight_limit:
+                self._preflights = preflights = {}
+            preflights[key] = decision
+        return decision
+
+    def preflight_uncached(
+        self, origin: str, method: str, request_headers: str, private_network: str | None
+    ) -> Decision:
+        """:meth:`preflight`, decided from the configuration alone."""
         if self._wildcard:
             allow_origin = "*"
         elif origin in self.exact_grants:
@@ -320,7 +374,12 @@ class Policy:
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
-        self._first_match = join_paths(resources)
+        joined = join_paths(resources)
+        self._match_joined = None if joined is None else joined[0].match
+        # The resource each match's lastindex names (one call: no index to translate).
+        self._resource_of_group = (
+            {} if joined is None else {group: self.resources[index] for group, index in joined[1].items()}
+        )
         #: The resource that answers for every path, when the first one matches them all.
         self.everywhere = self._pairs[0][1] if self._pairs and self._pairs[0][0] is every_path else None
 
@@ -338,9 +397,10 @@ class Policy:
         path = path_info if path_info.isascii() else wsgi_path_text(path_info)
         if path[:1] != "/":
             path = routed_path(path)
-        if self._first_match is not None:
-            index = self._first_match(path)
-            return None if index is None else self.resources[index]
+        match = self._match_joined
+        if match is not None:
+            found = match(path)
+            return None if found is None else self._resource_of_group[found.lastindex]
         for matches, policy in self._pairs:
             if matches(path):
                 return policy

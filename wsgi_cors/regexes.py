@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,35 +155,50 @@ def can_join_all(patterns: Sequence[re.Pattern[str]]) -> bool:
 def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | None]:
     """``text -> index`` of the first pattern whose ``match`` succeeds, or ``None``.
 
-    Alternation tries its branches in order, so the first branch that matches is the first
-    pattern that would have; each branch is a group, and the last group to close (the match's
-    ``lastindex``) names it. Patterns that cannot all be joined are tried one by one.
+    Patterns that cannot all be joined (see :func:`join_first_regex`) are tried one by one.
     """
-    matchers = tuple(pattern.match for pattern in patterns)
-
-    def one_by_one(text: str) -> int | None:
-        for index, match in enumerate(matchers):
-            if match(text) is not None:
-                return index
-        return None
-
-    if not can_join_all(patterns):
-        return one_by_one
-    index_of_group: dict[int, int] = {}
-    group = 1
-    for index, pattern in enumerate(patterns):
-        index_of_group[group] = index
-        group += 1 + pattern.groups
-    joined = _compile_joined("|".join(f"({p.pattern})" for p in patterns), patterns[0].flags)
+    joined = join_first_regex(patterns)
     if joined is None:
+        matchers = tuple(pattern.match for pattern in patterns)
+
+        def one_by_one(text: str) -> int | None:
+            for index, match in enumerate(matchers):
+                if match(text) is not None:
+                    return index
+            return None
+
         return one_by_one
-    match = joined.match
+    match = joined[0].match
+    index_of_group = joined[1]
 
     def first(text: str) -> int | None:
         found = match(text)
-        return None if found is None else index_of_group[found.lastindex or 0]
+        return None if found is None else index_of_group[found.lastindex]
 
     return first
+
+
+def join_first_regex(
+    patterns: Sequence[re.Pattern[str]],
+) -> tuple[re.Pattern[str], Mapping[int | None, int]] | None:
+    """One regex for :func:`join_first`, and the pattern index each ``lastindex`` names.
+
+    Alternation tries its branches in order, so the first branch that matches is the first
+    pattern that would have; each branch ends in an empty group, the last group to close (the
+    match's ``lastindex``), which names it. At the end rather than around the branch, the
+    group leaves each branch's leading literal where ``re`` skips a branch on its first
+    character without entering it. ``None`` when the patterns cannot be joined.
+    """
+    if not can_join_all(patterns):
+        return None
+    index_of_group: dict[int | None, int] = {}
+    group = 1
+    for index, pattern in enumerate(patterns):
+        group += pattern.groups  # the pattern's own groups come before its marker
+        index_of_group[group] = index
+        group += 1
+    joined = _compile_joined("|".join(f"(?:{p.pattern})()" for p in patterns), patterns[0].flags)
+    return None if joined is None else (joined, index_of_group)
 
 
 def guaranteed_count(pattern: re.Pattern[str], char: str) -> int | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from . import guards
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
-from .regexes import can_join_all, check_backtracking, guaranteed_count, join_first, literal_prefix
+from .regexes import check_backtracking, guaranteed_count, join_first_regex, literal_prefix
 
 # flask-cors's heuristic; '+' and '.' are not in it, since paths contain them literally.
 _PATH_REGEX_MARKERS = frozenset("*\\[]?$^()")
@@ -68,8 +68,10 @@ def compile_path(pattern: str | re.Pattern[str]) -> tuple[PathMatcher, bool, re.
     return (lambda path: compiled.match(path) is not None), True, compiled
 
 
-def join_paths(resources: tuple[Resource, ...]) -> Callable[[str], int | None] | None:
-    """One regex call for all resources: the index of the first that matches a path.
+def join_paths(resources: tuple[Resource, ...]) -> tuple[re.Pattern[str], Mapping[int | None, int]] | None:
+    """One regex for all resources, and the resource index each match's ``lastindex`` names
+    (see :func:`wsgi_cors.regexes.join_first_regex`): ``match`` finds the first resource that
+    matches a path.
 
     ``None`` when one call would not pay (a single resource) or is not safe (see
     :func:`wsgi_cors.regexes.can_join`): the caller then runs each resource's own matcher,
@@ -78,8 +80,7 @@ def join_paths(resources: tuple[Resource, ...]) -> Callable[[str], int | None] |
     regexes = [resource.regex for resource in resources]
     if any(regex is None for regex in regexes):
         return None
-    checked = [regex for regex in regexes if regex is not None]
-    return join_first(checked) if can_join_all(checked) else None
+    return join_first_regex([regex for regex in regexes if regex is not None])
 
 
 def _compile(original: str, source: str) -> re.Pattern[str]:
