@@ -37,9 +37,17 @@ CATASTROPHIC = [
     r"\s*\s*\s*;",
     r".*-.*-.*-x",
     r"^.{0,300}.{0,300}.{0,300}x",
+    # counted repeats that can split text in many ways, within the old expansion budget
+    r"https://(?:[a-z0-9]{1,10}){1,10}\.x\.com",
+    r"https://(?:[a-z]?){30}[a-z]{30}\.x\.com",
+    r"https://(?:a?){26}a{26}",
+    r"https://(?:[a-z0-9]{0,10}){0,10}\.x\.com",
 ]
 
 SAFE = [
+    r"https://(?:[a-z0-9-]{1,63}\.){1,5}example\.com",
+    r"https://[a-f0-9]{8}-[a-f0-9]{4}\.example\.com",
+    r"https://pr-\d{1,5}\.preview\.example\.com",
     r"https://.*\.example\.com",
     r"https?://localhost(:\d+)?",
     r"http://localhost:\d+",

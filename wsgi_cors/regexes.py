@@ -418,6 +418,15 @@ _EXPANSION_BUDGET = 64
 _STEP_BUDGET = 2_000_000
 
 
+def _fixed_width(body: Any) -> bool:
+    """Whether every match of a parsed body has the same length (the parser knows its width)."""
+    try:
+        low, high = body.getwidth()
+    except Exception:  # a parser without widths: assume the worst
+        return False
+    return bool(low == high)
+
+
 def _size(items: Iterable[tuple[object, Any]]) -> int:
     return sum(1 + sum(_size(child) for child in _children(op, av)) for op, av in items)
 
@@ -553,7 +562,12 @@ class _Automaton:
         if high == 0:
             return _Fragment()
         bounded = high is not _MAXREPEAT and isinstance(high, int)
-        if bounded and (high == 1 or high * _size(body) <= _EXPANSION_BUDGET):
+        # Only a fixed number of fixed-width copies is expanded (``[a-f0-9]{8}``): a count
+        # range or copies of varying width (``(?:[a-z]{1,10}){1,10}``, ``(?:a?){30}``) can
+        # split the same text in many ways, so they are analysed as the loops they are.
+        if bounded and (
+            high == 1 or (low == high and _fixed_width(body) and high * _size(body) <= _EXPANSION_BUDGET)
+        ):
             # Exactly: ``low`` copies, then ``high - low`` nested optional ones (``(x(x)?)?``).
             optional = _Fragment()
             for _ in range(high - low):
