@@ -208,7 +208,8 @@ class FlaskCORSMiddleware(CORSMiddleware):
         # Everything Flask's routing reads from a request is in the key (host, mount, scheme,
         # path, method), so a request seen before is one lookup instead of one match().
         method = environ.get("REQUEST_METHOD")
-        asked = environ.get(_ACRM) if method == "OPTIONS" and "HTTP_ORIGIN" in environ else None
+        # As _dispatched reads it (any case of OPTIONS), so the key holds what routing used.
+        asked = environ.get(_ACRM) if str(method).upper() == "OPTIONS" and "HTTP_ORIGIN" in environ else None
         key = (*_adapter_key(environ), path, method, asked)
         selections = routing.selections
         selected = selections.get(key)
