@@ -5,8 +5,9 @@ Both questions are answered from the parsed pattern (the engine's own parser, pr
 not how the text happens to be spelt.
 
 * :func:`can_join` is the one rule for putting several patterns into one alternation, used by
-  :func:`join_any` (origins: does any pattern fullmatch) and :func:`join_first` (resources:
-  which pattern matches first). Both fall back to one call per pattern.
+  :func:`join_any` (origins: does any pattern fullmatch; what cannot be joined stays apart)
+  and :func:`join_first_regex` (resources: which pattern matches first; ``None`` when they
+  cannot be joined, and the caller runs each resource's own matcher).
 * :func:`backtracking_risk` refuses patterns whose matching time can explode on a hostile
   request (ReDoS). It builds the position automaton of the pattern over approximate character
   sets and looks for a state that two different paths can reach on the same text inside a loop
@@ -148,40 +149,15 @@ def join_any(patterns: Sequence[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]
 
 
 def can_join_all(patterns: Sequence[re.Pattern[str]]) -> bool:
-    """Whether :func:`join_first` puts ``patterns`` into one regex (else it runs each)."""
+    """Whether :func:`join_first_regex` puts ``patterns`` into one regex."""
     return len(patterns) > 1 and len({p.flags for p in patterns}) == 1 and all(map(can_join, patterns))
-
-
-def join_first(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], int | None]:
-    """``text -> index`` of the first pattern whose ``match`` succeeds, or ``None``.
-
-    Patterns that cannot all be joined (see :func:`join_first_regex`) are tried one by one.
-    """
-    joined = join_first_regex(patterns)
-    if joined is None:
-        matchers = tuple(pattern.match for pattern in patterns)
-
-        def one_by_one(text: str) -> int | None:
-            for index, match in enumerate(matchers):
-                if match(text) is not None:
-                    return index
-            return None
-
-        return one_by_one
-    match = joined[0].match
-    index_of_group = joined[1]
-
-    def first(text: str) -> int | None:
-        found = match(text)
-        return None if found is None else index_of_group[found.lastindex]
-
-    return first
 
 
 def join_first_regex(
     patterns: Sequence[re.Pattern[str]],
 ) -> tuple[re.Pattern[str], Mapping[int | None, int]] | None:
-    """One regex for :func:`join_first`, and the pattern index each ``lastindex`` names.
+    """One regex whose ``match`` finds the first of ``patterns`` that matches, and the pattern
+    index each ``lastindex`` names.
 
     Alternation tries its branches in order, so the first branch that matches is the first
     pattern that would have; each branch ends in an empty group, the last group to close (the
