@@ -213,7 +213,10 @@ def test_each_decision_is_logged_at_debug_with_request_values_quoted(
     assert "\n" not in refused
     assert "\r" not in refused
     assert "'https://e.example\\r\\nforged'" in refused
-    assert refused.endswith("refused: Origin holds a control character, a space, a comma or non-ASCII text")
+    assert refused.endswith(
+        "refused: Origin holds a control character, a space, a comma or non-ASCII text"
+        " [refusal=origin-malformed]"
+    )
 
 
 def test_a_forged_request_method_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) -> None:

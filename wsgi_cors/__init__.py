@@ -10,13 +10,20 @@ option names and defaults::
 
 from __future__ import annotations
 
-from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, WsgiCorsError
+from .errors import (
+    ConfigurationError,
+    ConfigurationTypeError,
+    CORSDebugWarning,
+    CORSSecurityWarning,
+    WsgiCorsError,
+)
 from .middleware import CORSMiddleware
 from .options import DEFAULTS, CORSOptions, ResourceOptions
 from .policy import Decision, Kind, Policy, Refusal, decide, request_facts
 
 __all__ = [
     "DEFAULTS",
+    "CORSDebugWarning",
     "CORSMiddleware",
     "CORSOptions",
     "CORSSecurityWarning",

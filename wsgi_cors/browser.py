@@ -29,13 +29,16 @@ class BrowserRequest:
     """A cross-origin ``fetch()`` from a page at ``origin``, in ``cors`` mode.
 
     ``headers`` are the ones the page sets itself; ``credentials`` is
-    ``credentials: 'include'`` (cookies, and the strict credentialed checks).
+    ``credentials: 'include'`` (cookies, and the strict credentialed checks);
+    ``private_network``: a public page calling a private address, in browsers that implement
+    Private Network Access preflights (Chromium 104 to 141).
     """
 
     origin: str
     method: str = "GET"
     headers: tuple[tuple[str, str], ...] = ()
     credentials: bool = False
+    private_network: bool = False
 
     @property
     def unsafe_header_names(self) -> list[str]:
@@ -79,6 +82,8 @@ class BrowserRequest:
         ]
         if self.unsafe_header_names:
             headers.append(("Access-Control-Request-Headers", ",".join(self.unsafe_header_names)))
+        if self.private_network:
+            headers.append(("Access-Control-Request-Private-Network", "true"))
         return headers
 
     def actual_request_headers(self) -> list[tuple[str, str]]:
@@ -220,6 +225,15 @@ def check_preflight(request: BrowserRequest, status: int, headers: Headers, verd
             "or a router that does not know OPTIONS is the usual cause)",
         )
     verdict.add(True, f"preflight: status {status} is ok")
+    if request.private_network and _combined(headers, "Access-Control-Allow-Private-Network") != "true":
+        return verdict.add(
+            False,
+            "preflight: no 'Access-Control-Allow-Private-Network: true' for a private network request",
+            "Response to preflight request doesn't pass access control check: No "
+            "'Access-Control-Allow-Private-Network' header was present in the preflight response for "
+            "this private network request targeting the `local` address space.",
+            "answer 'Access-Control-Allow-Private-Network: true' (wsgi-cors: allow_private_network=True)",
+        )
     methods = _list(headers, "Access-Control-Allow-Methods")
     allowed_headers = _list(headers, "Access-Control-Allow-Headers")
     method = normalise_method(request.method)

@@ -113,6 +113,7 @@ PARSERS: Mapping[str, Callable[[str, str], object]] = {
     "allow_private_network": _boolean,
     "max_age": _seconds,
     "preflight_status": _status,
+    "debug": _boolean,
 }
 
 # Options whose natural type is not a string: a string given for them in a typed mapping

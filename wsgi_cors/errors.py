@@ -29,6 +29,14 @@ class CORSSecurityWarning(UserWarning):
     """
 
 
+class CORSDebugWarning(CORSSecurityWarning):
+    """``debug=True`` in a configuration that looks like production (see ``docs/options.md``).
+
+    A :class:`CORSSecurityWarning`, so a deployment that escalates those refuses to start
+    with debug mode left on.
+    """
+
+
 def describe(option: str, value: object, problem: str, fix: str) -> str:
     """One message shape for every configuration error: option, value, problem, fix."""
     return f"{option}={value!r}: {problem}. Fix: {fix}."

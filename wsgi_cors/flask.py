@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import logging
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
@@ -63,7 +64,7 @@ from .flask_routing import (
     add_blueprint_policy,
     remove_blueprint_policy,
 )
-from .middleware import ERROR_RESPONSE, decide, merge_headers
+from .middleware import ERROR_RESPONSE, decide, merge_headers, trace
 from .options import OPTION_NAMES, RESOURCE_OPTIONS, check_option_names
 from .policy import Decision, Policy, ResourcePolicy
 
@@ -85,6 +86,7 @@ CONFIG_OPTIONS: Mapping[str, str] = {f"CORS_{name.upper()}": name for name in so
 _IGNORED_CONFIG = frozenset({"CORS_HEADERS"})
 
 _EXTENSION = "wsgi_cors"
+_log = logging.getLogger("wsgi_cors")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,13 +132,20 @@ class _ViewCORS:
         if policy is None:
             config = config_options(app, warn=False)
             config.pop("resources", None)  # a view is its own resource
-            policy = _view_policy({**config, **self.options}) if config else self.default
+            policy = self.default
+            if config:
+                policy = _view_policy({**config, **self.options}, _in_development(app))
             self._per_app[app] = policy
         return policy
 
 
-def _view_policy(options: Mapping[str, object]) -> ResourcePolicy:
-    return Policy.from_options({**options, "resources": r"/*"}).resources[0]
+def _view_policy(options: Mapping[str, object], development: bool = False) -> ResourcePolicy:
+    return Policy.from_options({**options, "resources": r"/*"}, development=development).resources[0]
+
+
+def _in_development(app: Flask) -> bool:
+    """Flask says it runs in development or tests: ``debug=True`` is then not warned about."""
+    return bool(app.debug or app.testing)
 
 
 def _mark_errors(handler: Callable[[Exception], Any]) -> Callable[[Exception], Any]:
@@ -242,7 +251,9 @@ class CORS:
         if isinstance(app, Blueprint):
             _register_blueprint(app, Policy.from_options({**self._options, **options}))
         elif isinstance(app, Flask):
-            policy = Policy.from_options({**config_options(app), **self._options, **options})
+            policy = Policy.from_options(
+                {**config_options(app), **self._options, **options}, development=_in_development(app)
+            )
             _middleware_for(app).add(policy)
             # Views decorated so far read this app's config too: fail now, not on a request.
             for view in app.view_functions.values():
@@ -330,7 +341,7 @@ def _before_view(spec: _ViewCORS, automatic: bool) -> Response | None:
     if request.environ.get(VIEW_MARK):  # the middleware answered any preflight already
         return current_app.make_default_options_response()
     resource = spec.policy_for(_current_app())
-    decision = decide(resource, request.environ)
+    decision = _decide_and_trace(resource)
     if decision.answer:
         response = current_app.response_class(status=int(resource.options.preflight_status[:3]))
         _set_headers(response, decision)
@@ -344,8 +355,16 @@ def _after_view(spec: _ViewCORS, rv: ResponseReturnValue) -> ResponseReturnValue
     if request.environ.get(VIEW_MARK):
         return rv  # the middleware adds the headers in start_response
     response = make_response(rv)
-    _set_headers(response, decide(spec.policy_for(_current_app()), request.environ))
+    _set_headers(response, _decide_and_trace(spec.policy_for(_current_app())))
     return response
+
+
+def _decide_and_trace(resource: ResourcePolicy) -> Decision:
+    """The view's decision, logged as the middleware logs its own (a view without it)."""
+    decision = decide(resource, request.environ)
+    if "HTTP_ORIGIN" in request.environ and _log.isEnabledFor(logging.DEBUG):
+        trace(request.environ, resource, decision)
+    return decision
 
 
 def _set_headers(response: Response, decision: Decision) -> None:

@@ -20,11 +20,12 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from .errors import ConfigurationError, CORSSecurityWarning, describe
+from .debug import DEBUG_HEADER
+from .errors import ConfigurationError, CORSDebugWarning, CORSSecurityWarning, describe
 from .fetch import (
     CHROMIUM_MAX_AGE,
     FIREFOX_MAX_AGE,
@@ -36,6 +37,7 @@ from .origins import is_host_wildcard
 
 if TYPE_CHECKING:
     from .options import Options
+    from .resources import Resource
 
 #: Suffixes under which anyone can obtain a host name. Every entry is on the Public Suffix
 #: List (the test suite checks this against the ``publicsuffixlist`` package).
@@ -392,6 +394,68 @@ def max_age_beyond_browser_caps(options: Options) -> Iterator[Finding]:
             "browsers that cached the old one"
         )
     yield Finding("warning", describe("max_age", seconds, problem, f"use max_age={CHROMIUM_MAX_AGE} or less"))
+
+
+# --- debug mode ------------------------------------------------------------------------------
+
+
+def check_debug(resources: Iterable[Resource]) -> None:
+    """Warn when ``debug=True`` is built into a configuration that looks like production.
+
+    Development here means: every origin that any resource allows is a loopback origin
+    (``localhost``, ``*.localhost``, ``127.x.x.x``, ``[::1]``), which only pages on the
+    developer's own machine can have. Anything else (``"*"``, a public host, ``null``, a
+    callable, a regex that may match a public host) serves real sites, and there debug
+    mode tells any page why it was refused. Frameworks that know they run in development
+    (Flask's ``app.debug``) skip this check.
+    """
+    public = [label for resource in resources for label in _non_loopback_origins(resource.options)]
+    if not public:
+        return
+    shown = ", ".join(repr(label) for label in dict.fromkeys(public))
+    warnings.warn(
+        describe(
+            "debug",
+            True,
+            f"debug mode is on while origins allow {shown}, which is not a loopback origin, so "
+            "this looks like production: every refused request is answered with its reason "
+            f"({DEBUG_HEADER}) for any page to read",
+            "turn it off outside development (debug=False, CORS_DEBUG=false), or in development "
+            "allow only loopback origins such as http://localhost:3000",
+        ),
+        CORSDebugWarning,
+        stacklevel=_caller_stacklevel(),
+    )
+
+
+def _non_loopback_origins(options: Options) -> list[str]:
+    origins = options.origins
+    found = ["*"] if origins.any else []
+    found += ["null"] if origins.null else []
+    found += [getattr(predicate, "__name__", repr(predicate)) for predicate in origins.predicates]
+    found += [origin for origin in sorted(origins.exact) if not _is_loopback_origin(origin)]
+    found += [
+        label
+        for label, pattern in zip(origins.labels, origins.patterns, strict=True)
+        if not _loopback_pattern(label, pattern)
+    ]
+    return found
+
+
+def _is_loopback_origin(origin: str) -> bool:
+    host = (urlsplit(origin).hostname or "").lower()
+    return host in _LOOPBACK_HOSTS or host.endswith(".localhost") or host.startswith("127.")
+
+
+def _loopback_pattern(label: str, pattern: re.Pattern[str]) -> bool:
+    """Whether a pattern can only match loopback origins; unsure means no."""
+    if is_host_wildcard(label):
+        return label.partition("://*.")[2].partition(":")[0].lower() == "localhost"
+    if "|" in label or any(pattern.fullmatch(probe) for probe in _ARBITRARY_PROBES):
+        return False
+    text = label.replace(r"\/", "/").replace(r"\:", ":").removeprefix("(?i)").removeprefix("^")
+    host = text.partition("://")[2]
+    return bool(host) and _LOOPBACK_PATTERN_START.match(host) is not None
 
 
 #: Every guard, run in this order by :func:`check`.

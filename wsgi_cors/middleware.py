@@ -42,7 +42,7 @@ _log = logging.getLogger("wsgi_cors")
 _DEBUG = logging.DEBUG
 _debug_enabled = _log.isEnabledFor
 
-__all__ = ["ERROR_RESPONSE", "CORSMiddleware", "decide", "merge_headers"]
+__all__ = ["ERROR_RESPONSE", "CORSMiddleware", "decide", "merge_headers", "trace"]
 
 #: Set this ``environ`` key when a framework builds an error page without passing
 #: ``exc_info`` (Flask does): with ``intercept_exceptions=False`` that response stays bare.
@@ -140,7 +140,7 @@ class CORSMiddleware:
             else:
                 decision = resource.decisions.get(origin) or resource.actual(origin)
             if _debug_enabled(_DEBUG):
-                _trace(environ, resource, decision)
+                trace(environ, resource, decision)
             if decision.answer:
                 return _answer_preflight(resource, decision, start_response)
         extra = decision.headers
@@ -188,17 +188,35 @@ def _start_with_cors_unless_error(
     return _start_with_cors(start_response, extra, vary, status, headers, exc_info)
 
 
-def _trace(environ: WSGIEnvironment, resource: ResourcePolicy, decision: Decision) -> None:
-    # Request values go through %r so that CR/LF in a path or origin cannot forge a log line.
-    # Callers check isEnabledFor first: a disabled trace must not cost a call per request.
-    _log.debug(
-        "%r %r from origin %r: resource %r, %s: %s",
+def trace(environ: Mapping[str, Any], resource: ResourcePolicy, decision: Decision) -> None:
+    """One DEBUG line for a decision; a refusal ends with its structured reason.
+
+    Request values go through %r so that CR/LF in a path or origin cannot forge a log line.
+    The record also carries the fields themselves (``cors_refusal``: the :class:`Refusal`
+    value or ``None``, ``cors_detail``, ``cors_resource``), for handlers that log structured
+    data. Callers check isEnabledFor first: a disabled trace must not cost a call per request.
+    """
+    refusal = decision.refusal
+    fields = ""
+    if refusal is not None:
+        fields = f" [refusal={refusal.value}" + (" detail=%r]" if decision.detail else "]")
+    args: tuple[object, ...] = (
         environ.get("REQUEST_METHOD"),
         environ.get("PATH_INFO", ""),
         environ.get("HTTP_ORIGIN"),
         resource.pattern,
         "granted" if decision.granted else "refused",
         decision.reason,
+    )
+    _log.debug(
+        "%r %r from origin %r: resource %r, %s: %s" + fields,
+        *args,
+        *((decision.detail,) if refusal is not None and decision.detail else ()),
+        extra={
+            "cors_refusal": None if refusal is None else refusal.value,
+            "cors_detail": decision.detail,
+            "cors_resource": resource.pattern,
+        },
     )
 
 

@@ -82,11 +82,17 @@ class CORSOptions(ResourceOptions, total=False):
     resources: (
         PathPattern | Sequence[PathPattern] | AbstractSet[PathPattern] | Mapping[PathPattern, ResourceOptions]
     )
+    debug: bool
 
 
-#: Options a resource entry may override; ``resources`` itself is only a top-level option.
+#: Options of the whole configuration, with their defaults: they apply to every resource, so
+#: a ``resources`` entry or ``@cross_origin`` cannot set them. ``debug`` is one switch for the
+#: deployment (development or production), not a path's property: one place to turn it off.
+TOP_LEVEL_DEFAULTS: Mapping[str, object] = {"resources": r"/*", "debug": False}
+
+#: Options a resource entry may override; the top-level ones are not among them.
 RESOURCE_OPTIONS = frozenset(DEFAULTS)
-OPTION_NAMES = RESOURCE_OPTIONS | {"resources"}
+OPTION_NAMES = RESOURCE_OPTIONS | frozenset(TOP_LEVEL_DEFAULTS)
 
 _BOOLEAN_OPTIONS = (
     "supports_credentials",
@@ -141,6 +147,12 @@ class Options:
 def check_option_names(given: Iterable[str], allowed: frozenset[str], where: str) -> None:
     """Refuse unknown options loudly: a misspelt option silently ignored is a security bug."""
     for name in given:
+        if name in TOP_LEVEL_DEFAULTS and name not in allowed:
+            raise ConfigurationError(
+                f"{where}: unknown option {name!r} here: it applies to the whole configuration, "
+                "not to one resource or view. "
+                f"Fix: pass {name}=... to CORSMiddleware or CORS (CORS_{name.upper()} in settings)"
+            )
         if name not in allowed:
             close = difflib.get_close_matches(name, sorted(allowed), n=1)
             fix = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(allowed)}"
@@ -185,6 +197,11 @@ def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") ->
         allow_private_network=flags["allow_private_network"],
         preflight_status=_status(merged["preflight_status"]),
     )
+
+
+def debug_flag(value: object) -> bool:
+    """The ``debug`` option, validated as every boolean option is."""
+    return _boolean("debug", value)
 
 
 def _boolean(name: str, value: object) -> bool:

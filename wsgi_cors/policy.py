@@ -11,16 +11,19 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
+from . import debug as debug_header
+from . import guards
 from .fetch import (
     ECHOABLE_ORIGIN,
     MAX_ORIGIN_LENGTH,
+    SAFELISTED_METHODS,
     TOKEN,
     TOKEN_LIST,
     routed_path,
     wsgi_path_info,
     wsgi_path_text,
 )
-from .options import OPTION_NAMES, Options, check_option_names
+from .options import OPTION_NAMES, Options, check_option_names, debug_flag
 from .resources import Resource, compile_resources, every_path, join_paths
 
 Headers = tuple[tuple[str, str], ...]
@@ -172,10 +175,13 @@ class ResourcePolicy:
     forms the cached ones must always agree with.
     """
 
-    def __init__(self, resource: Resource, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, resource: Resource, cache_size: int = CACHE_SIZE, debug: bool = False) -> None:
         options: Options = resource.options
         self.pattern = resource.pattern
         self.options = options
+        #: Debug mode (see :meth:`_refuse`): refusals carry their reason, and refused
+        #: preflights get the answer that makes the browser's console name the cause.
+        self.debug = debug
         self.intercept_exceptions = options.intercept_exceptions
         origins = options.origins
         self._origins = origins
@@ -230,7 +236,9 @@ class ResourcePolicy:
             False, ((ALLOW_ORIGIN, "*"), *self._actual_extra), self._vary_actual, True, Kind.ACTUAL
         )
         self._refusals = {
-            refusal: Decision(False, (), self._vary_actual, False, Kind.ACTUAL, refusal)
+            refusal: Decision(
+                False, self._debug_note(refusal), self._vary_actual, False, Kind.ACTUAL, refusal
+            )
             for refusal in (Refusal.ORIGIN_MALFORMED, Refusal.ORIGIN_TOO_LONG, Refusal.ORIGIN_REFUSED)
         }
         # Browsers send an exact origin as it is configured (lower case, no default port), so
@@ -278,10 +286,52 @@ class ResourcePolicy:
             False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, True, Kind.ACTUAL
         )
 
-    def _refuse(self, refusal: Refusal, detail: str | None = None) -> Decision:
+    def _debug_note(self, refusal: Refusal, detail: str | None = None) -> Headers:
+        """The ``X-CORS-Debug`` header of a refusal in debug mode; nothing otherwise."""
+        if not self.debug:
+            return ()
+        return ((debug_header.DEBUG_HEADER, debug_header.header_value(refusal, detail, self.pattern)),)
+
+    def _refuse(self, refusal: Refusal, detail: str | None = None, explained: Headers = ()) -> Decision:
+        """A refused preflight: no CORS headers, unless debug mode explains it.
+
+        ``explained`` is the debug answer that makes the browser name the cause (see
+        :meth:`_debug_answer`); it is sent only in debug mode and only when the middleware
+        answers the preflight itself, since headers merged into the application's own
+        ``OPTIONS`` response could complete a grant that the application half-wrote.
+        """
+        headers = self._debug_note(refusal, detail)
+        if headers and self.automatic_options:
+            headers = explained + headers
         return Decision(
-            self.automatic_options, (), self._vary_preflight, False, Kind.PREFLIGHT, refusal, detail
+            self.automatic_options, headers, self._vary_preflight, False, Kind.PREFLIGHT, refusal, detail
         )
+
+    def _debug_answer(
+        self, allow_origin: str, methods: list[str], allow_headers: list[str], private_network: str | None
+    ) -> Headers:
+        """A preflight answer that passes every browser check but the one that names the refusal.
+
+        The caller leaves out exactly what was refused (the method, or the header) and only
+        calls this when a browser will check that: such an answer fails in every browser,
+        so the actual request is never sent (tests/test_debug_safety.py proves it against
+        the browser model, tests/browser against Chromium). ``*`` is never listed: it would
+        grant every method or header to a request without credentials.
+        """
+        if not self.debug or not self.automatic_options:
+            return ()
+        methods = [method for method in methods if method != "*"]
+        allow_headers = [name for name in allow_headers if name != "*"]
+        headers: Headers = ((ALLOW_ORIGIN, allow_origin),)
+        if self.options.supports_credentials:
+            headers += ((ALLOW_CREDENTIALS, "true"),)
+        if methods:
+            headers += ((ALLOW_METHODS, ", ".join(methods)),)
+        if allow_headers:
+            headers += ((ALLOW_HEADERS, ", ".join(allow_headers)),)
+        if self._private_network and private_network == "true":
+            headers += ((ALLOW_PRIVATE_NETWORK, "true"),)
+        return headers
 
     def preflight(
         self, origin: str, method: str, request_headers: str, private_network: str | None
@@ -323,7 +373,7 @@ class ResourcePolicy:
             if not TOKEN.fullmatch(method):
                 return self._refuse(Refusal.METHOD_MALFORMED)
             if self._methods is not None and method.upper() not in self._methods:
-                return self._refuse(Refusal.METHOD_REFUSED, method)
+                return self._refuse_method(allow_origin, method, private_network)
         allow_methods = self._allow_methods or method
 
         granted_headers = ""
@@ -336,14 +386,14 @@ class ResourcePolicy:
                 if not rule.any:
                     for name in names:
                         if not rule.allows(name.lower()):
-                            return self._refuse(Refusal.HEADER_REFUSED, name)
+                            return self._refuse_header(allow_origin, method, names, name, private_network)
             else:
                 names = [stripped for name in request_headers.split(",") if (stripped := name.strip())]
                 for name in names:
                     if not TOKEN.fullmatch(name):
                         return self._refuse(Refusal.HEADER_MALFORMED)
                     if not rule.allows(name.lower()):
-                        return self._refuse(Refusal.HEADER_REFUSED, name)
+                        return self._refuse_header(allow_origin, method, names, name, private_network)
             granted_headers = ", ".join(names)
 
         headers: Headers = (
@@ -355,6 +405,42 @@ class ResourcePolicy:
         if self._private_network and private_network == "true":
             headers += ((ALLOW_PRIVATE_NETWORK, "true"),)
         return Decision(self.automatic_options, headers, self._vary_preflight, True, Kind.PREFLIGHT)
+
+    def _refuse_method(self, allow_origin: str, method: str, private_network: str | None) -> Decision:
+        """A method not in ``methods``: the debug answer lists the allowed ones, without it.
+
+        GET, HEAD and POST are CORS-safelisted: browsers let them through a preflight whatever
+        Access-Control-Allow-Methods says, so no answer can make a browser name them, and an
+        answer with Access-Control-Allow-Origin could let the request through. Those are
+        refused as without debug mode (the header still says why).
+        """
+        explained: Headers = ()
+        if self.debug and method.upper() not in SAFELISTED_METHODS:
+            listed = sorted(self._methods or ())
+            explained = self._debug_answer(allow_origin, listed, [], private_network)
+        return self._refuse(Refusal.METHOD_REFUSED, method, explained)
+
+    def _refuse_header(
+        self, allow_origin: str, method: str, names: list[str], refused: str, private_network: str | None
+    ) -> Decision:
+        """A requested header not in ``allow_headers``: the debug answer grants the method and
+        the other requested headers, but no header the rule refuses.
+
+        Browsers list only CORS-unsafe headers in Access-Control-Request-Headers, and check
+        each of them, so the refused one (left out here) fails the preflight.
+        """
+        explained: Headers = ()
+        if self.debug:
+            rule = self._allow_headers
+            allowed = [name for name in names if rule.allows(name.lower())]
+            # Names are checked in order: later ones may be malformed, and none is echoed then.
+            well_formed = all(TOKEN.fullmatch(name) for name in names)
+            listed = self._allow_methods.split(", ") if self._allow_methods else []
+            if method not in listed:
+                listed.append(method)  # it passed the method check: list it as sent
+            if well_formed:
+                explained = self._debug_answer(allow_origin, listed, allowed, private_network)
+        return self._refuse(Refusal.HEADER_REFUSED, refused, explained)
 
 
 def _origin_problem(origin: str) -> Refusal | None:
@@ -369,8 +455,9 @@ def _origin_problem(origin: str) -> Refusal | None:
 class Policy:
     """All resources of one configuration, most specific first."""
 
-    def __init__(self, resources: tuple[Resource, ...]) -> None:
-        self.resources = tuple(ResourcePolicy(resource) for resource in resources)
+    def __init__(self, resources: tuple[Resource, ...], debug: bool = False) -> None:
+        self.debug = debug
+        self.resources = tuple(ResourcePolicy(resource, debug=debug) for resource in resources)
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
@@ -384,11 +471,17 @@ class Policy:
         self.everywhere = self._pairs[0][1] if self._pairs and self._pairs[0][0] is every_path else None
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Policy:
+    def from_options(cls, options: Mapping[str, object], *, development: bool = False) -> Policy:
+        """Compile a whole configuration. ``development``: the framework says it runs in
+        development (Flask's ``app.debug``), so ``debug=True`` is not warned about."""
         check_option_names(options, OPTION_NAMES, "CORSMiddleware")
         rest = dict(options)
         resources = rest.pop("resources", r"/*")
-        return cls(compile_resources(resources, rest))
+        debug = debug_flag(rest.pop("debug", False))
+        compiled = compile_resources(resources, rest)
+        if debug and not development:
+            guards.check_debug(compiled)
+        return cls(compiled, debug)
 
     def resource_for(self, path_info: str) -> ResourcePolicy | None:
         """The first resource whose pattern matches ``PATH_INFO`` (read as the text it encodes)."""

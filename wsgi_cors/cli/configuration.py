@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .. import config
 from ..errors import CORSSecurityWarning, WsgiCorsError
 from ..middleware import CORSMiddleware
-from ..options import DEFAULTS, OPTION_NAMES
+from ..options import DEFAULTS, OPTION_NAMES, TOP_LEVEL_DEFAULTS
 from .report import UsageError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def add_option_flags(group: argparse._ArgumentGroup) -> None:
         flag = _flag(name)
         dest = "opt_" + name
         about = f"the {name} option" + (f" (default: {DEFAULTS[name]!r})" if name in DEFAULTS else "")
-        if isinstance(DEFAULTS.get(name), bool):
+        if isinstance(DEFAULTS.get(name, TOP_LEVEL_DEFAULTS.get(name)), bool):
             # '--supports-credentials' alone stays true, as before the flags took a value.
             group.add_argument(
                 flag, dest=dest, nargs="?", const="true", metavar="BOOL", help=about + "; alone: true"
