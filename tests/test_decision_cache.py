@@ -48,7 +48,29 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
         "automatic_options": False,
         "vary_header": False,
     },
+    # Debug mode's refusals are decisions like any other: cached and spelt out alike.
+    "debug": {
+        "origins": ["https://app.example.com", r"https://.*\.example\.org"],
+        "methods": ["GET", "PUT"],
+        "allow_headers": ["Content-Type", r"X-[a-z]+"],
+        "supports_credentials": True,
+        "allow_private_network": True,
+        "debug": True,
+    },
+    "debug with any origin": {
+        "origins": "*",
+        "methods": ["PUT", "*"],
+        "allow_headers": ["X-Token"],
+        "debug": True,
+    },
 }
+
+
+def split_debug(name: str) -> tuple[dict[str, Any], bool]:
+    """A configuration's resource options, and its (whole-configuration) debug switch."""
+    options = dict(CONFIGURATIONS[name])
+    return options, bool(options.pop("debug", False))
+
 
 origins = st.one_of(
     st.sampled_from(
@@ -108,9 +130,10 @@ def resource_policies(name: str, cache_size: int = 3) -> tuple[ResourcePolicy, R
     """The same resource twice: with a tiny cache, and with none."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        (resource,) = compile_resources(r"/*", CONFIGURATIONS[name])
-    cached = ResourcePolicy(resource, cache_size=cache_size)
-    plain = ResourcePolicy(resource)
+        options, debug = split_debug(name)
+        (resource,) = compile_resources(r"/*", options)
+    cached = ResourcePolicy(resource, cache_size=cache_size, debug=debug)
+    plain = ResourcePolicy(resource, debug=debug)
     plain.caching = False
     return cached, plain
 

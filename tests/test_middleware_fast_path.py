@@ -16,7 +16,14 @@ from wsgi_cors.middleware import merge_headers
 from wsgi_cors.policy import ResourcePolicy, decide, request_facts
 from wsgi_cors.resources import compile_resources
 
-from .test_decision_cache import CONFIGURATIONS, methods, origins, private_network, request_headers
+from .test_decision_cache import (
+    CONFIGURATIONS,
+    methods,
+    origins,
+    private_network,
+    request_headers,
+    split_debug,
+)
 from .test_merge_headers import headers as application_headers
 
 facts = st.builds(
@@ -89,8 +96,9 @@ def check(name: str, stream: list[tuple[dict[str, str], list[tuple[str, str]]]])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         middleware = CORSMiddleware(lambda environ, start_response: [], **CONFIGURATIONS[name])
-        (resource,) = compile_resources(r"/*", CONFIGURATIONS[name])
-    reference = ResourcePolicy(resource)
+        options, debug = split_debug(name)
+        (resource,) = compile_resources(r"/*", options)
+    reference = ResourcePolicy(resource, debug=debug)
     reference.caching = False
     for environ, app_headers in stream * 2:
         assert respond(middleware, environ, app_headers) == plain(reference, environ, app_headers), environ
