@@ -45,7 +45,7 @@ def test_wrong_option_names_and_types_fail_with_the_expected_messages(tmp_path: 
         for number, text in enumerate(sample.read_text(encoding="utf-8").splitlines(), start=1)
         if (match := _EXPECTED.search(text))
     ]
-    assert len(expected) == 8
+    assert len(expected) == 9
     assert _mypy(sample, cache=tmp_path) == expected
 
 

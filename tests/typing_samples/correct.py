@@ -26,7 +26,7 @@ blueprint = Blueprint("api", __name__)
 CORS(blueprint, origins=lambda origin: origin.endswith(".example"), methods="GET, POST")
 cors = CORS(send_wildcard=True, vary_header=False)
 cors.init_app(app, resources=[r"/public/*", re.compile(r"/static/.*")], max_age=600)
-settings: CORSOptions = {"origins": "https://a.example", "preflight_status": 204}
+settings: CORSOptions = {"origins": "https://a.example", "preflight_status": 204, "debug": False}
 application = CORSMiddleware(app.wsgi_app, **settings)
 
 

@@ -19,6 +19,7 @@ CORS(app, origin="https://a.example")  # error: Unexpected keyword argument "ori
 CORS(app, supports_credentials="yes")  # error: Argument "supports_credentials" to "CORS" has incompatible type "str"; expected "bool"
 CORS().init_app(app, methods=5)  # error: Argument "methods" to "init_app" of "CORS" has incompatible type "int"; expected "str | Iterable[str] | None"
 CORSMiddleware(app.wsgi_app, send_wildcard="true")  # error: Argument "send_wildcard" to "CORSMiddleware" has incompatible type "str"; expected "bool"
+CORSMiddleware(app.wsgi_app, resources={"/api/*": {"debug": True}})  # error: Extra key "debug" for TypedDict "ResourceOptions"
 CORSMiddleware(app.wsgi_app, resources={"/api/*": {"origin": "https://a.example"}})  # error: Extra key "origin" for TypedDict "ResourceOptions"
 CORS(app, resources={"/api/*": {"max_age": timedelta}})  # error: Incompatible types (expression has type "type[timedelta]", TypedDict item "max_age" has type "int | str | timedelta | None")
 CORS(app, resources=5)  # error: Argument "resources" to "CORS" has incompatible type "int"; expected "str | Pattern[str] | Sequence[str | Pattern[str]] | AbstractSet[str | Pattern[str]] | Mapping[str | Pattern[str], ResourceOptions]"
