@@ -158,19 +158,34 @@ def recording(middleware: CORSMiddleware, sent: dict[str, list[tuple[str, str]]]
     return app
 
 
-async def run_page(chromium: str, page_port: int, api_port: int) -> dict[str, list[str]]:
+class PageRun(NamedTuple):
+    console: dict[str, list[str]]  # Chromium's console messages, per case
+    devtools: dict[str, str | None]  # X-CORS-Debug as the Network panel shows it, per request
+
+
+async def run_page(chromium: str, page_port: int, api_port: int) -> PageRun:
     from playwright.async_api import async_playwright
 
     api = f"http://localhost:{api_port}"
     calls = [(case.name, f"fetch('{api}/{case.name}/x', {case.init})") for case in CASES]
     calls.append((SIMPLE, f"fetch('{api}/{SIMPLE}/x')"))
     console: list[str] = []
+    devtools: dict[str, str | None] = {}
+
+    def response(event: dict[str, Any]) -> None:
+        headers = {name.lower(): value for name, value in event["response"]["headers"].items()}
+        devtools[f"{event['type']} {event['response']['url']}"] = headers.get("x-cors-debug")
+
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS[1:]))
         try:
             context = await browser.new_context()
             page = await context.new_page()
             page.on("console", lambda message: console.append(message.text))
+            # The Network panel's view of each response, preflights included.
+            session = await context.new_cdp_session(page)
+            await session.send("Network.enable")
+            session.on("Network.responseReceived", response)
             await page.goto(f"http://127.0.0.1:{page_port}/", wait_until="load")
             outcomes = await page.evaluate(
                 "async (calls) => { const out = {}; for (const [name, call] of calls) {"
@@ -185,11 +200,11 @@ async def run_page(chromium: str, page_port: int, api_port: int) -> dict[str, li
     by_case: dict[str, list[str]] = {}
     for name, _ in calls:
         by_case[name] = [text for text in console if f"{api}/{name}/x'" in text]
-    return by_case
+    return PageRun(by_case, devtools)
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["debug", "plain"])
-def chromium_run(request: pytest.FixtureRequest, chromium: str) -> tuple[bool, dict[str, list[str]], Server]:
+def chromium_run(request: pytest.FixtureRequest, chromium: str) -> tuple[bool, PageRun, Server]:
     pytest.importorskip("playwright.async_api")
     debug: bool = request.param
     api = Api()
@@ -202,19 +217,19 @@ def chromium_run(request: pytest.FixtureRequest, chromium: str) -> tuple[bool, d
             level = logger.level
             logger.setLevel(logging.DEBUG)
             try:
-                console = asyncio.run(run_page(chromium, page_port, api_port))
+                run = asyncio.run(run_page(chromium, page_port, api_port))
             finally:
                 logger.setLevel(level)
-    return debug, console, Server(api, access_log, sent, api_port)
+    return debug, run, Server(api, access_log, sent, api_port)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_the_console_names_the_cause_and_the_request_never_arrives(
-    chromium_run: tuple[bool, dict[str, list[str]], Server], case: Case
+    chromium_run: tuple[bool, PageRun, Server], case: Case
 ) -> None:
-    debug, console, server = chromium_run
+    debug, run, server = chromium_run
     expected = case.debug_message if debug else case.plain_message
-    (message,) = console[case.name]
+    (message,) = run.console[case.name]
     assert message.endswith(f"has been blocked by CORS policy: {expected}"), message
     assert " from origin 'http://127.0.0.1:" in message  # Chromium names the page's origin in each
     # Only the preflight reached the server; the application was never called for this path.
@@ -222,24 +237,27 @@ def test_the_console_names_the_cause_and_the_request_never_arrives(
     assert [line for line in server.access_log if f" {path} " in line] == [f"OPTIONS {path} HTTP/1.1"]
     assert [call for call in server.api.calls if call[1] == path] == []
     answer = dict(server.sent[f"OPTIONS {path}"])
+    # The developer reads the reason in the Network panel, on the preflight.
+    shown = run.devtools[f"Preflight http://localhost:{server.port}{path}"]
     if debug:
         assert answer["X-CORS-Debug"].startswith("refusal=")
+        assert shown == answer["X-CORS-Debug"]
     else:
         assert "X-CORS-Debug" not in answer
+        assert shown is None
     if case.name in ("origin", "safelisted-method") or not debug:
         assert "Access-Control-Allow-Origin" not in answer
 
 
 def test_an_actual_request_from_a_refused_origin_gets_no_allow_origin(
-    chromium_run: tuple[bool, dict[str, list[str]], Server],
+    chromium_run: tuple[bool, PageRun, Server],
 ) -> None:
-    debug, console, server = chromium_run
+    debug, run, server = chromium_run
     path = f"/{SIMPLE}/x"
-    (message,) = console[SIMPLE]
+    (message,) = run.console[SIMPLE]
     assert "No 'Access-Control-Allow-Origin' header is present on the requested resource." in message
     assert server.api.calls.count(("GET", path)) == 1  # a simple request is sent: CORS only hides it
     answer = dict(server.sent[f"GET {path}"])
     assert "Access-Control-Allow-Origin" not in answer
-    assert answer.get("X-CORS-Debug") == (
-        'refusal=origin-refused; resource="/origin-simple/*"' if debug else None
-    )
+    reason = 'refusal=origin-refused; resource="/origin-simple/*"' if debug else None
+    assert answer.get("X-CORS-Debug") == reason
