@@ -3,8 +3,10 @@
 A page on ``http://127.0.0.1:PAGE`` calls an API on ``http://localhost:API`` wrapped by
 ``CORSMiddleware(debug=True)``, one refusal per path. For each refused preflight the test reads
 Chromium's console message and the API server's access log: only the preflight (``OPTIONS``)
-reached the server, and the application itself was never called. The same page runs against the
-same configuration without debug mode, where every message is the missing allow-origin one.
+reached the server, the ``wsgi_cors`` log has one refusal line for it, the application itself was
+never called, and DevTools' Network panel shows the preflight's ``X-CORS-Debug`` reason. The
+same page runs against the same configuration without debug mode, where every message is the
+missing allow-origin one.
 
 Private Network Access is not among the cases: Chromium 156 sends no
 ``Access-Control-Request-Private-Network`` preflight (Local Network Access replaced it with a
@@ -116,6 +118,7 @@ class Api:
 class Server(NamedTuple):
     api: Api
     access_log: list[str]
+    cors_log: list[str]  # the wsgi_cors logger's DEBUG lines
     sent: dict[str, list[tuple[str, str]]]
     port: int
 
@@ -215,12 +218,17 @@ def chromium_run(request: pytest.FixtureRequest, chromium: str) -> tuple[bool, P
         with serving(recording(middleware, sent), access_log) as api_port:
             logger = logging.getLogger("wsgi_cors")
             level = logger.level
+            cors_log: list[str] = []
+            handler = logging.Handler()
+            handler.emit = lambda record: cors_log.append(record.getMessage())  # type: ignore[method-assign]
+            logger.addHandler(handler)
             logger.setLevel(logging.DEBUG)
             try:
                 run = asyncio.run(run_page(chromium, page_port, api_port))
             finally:
                 logger.setLevel(level)
-    return debug, run, Server(api, access_log, sent, api_port)
+                logger.removeHandler(handler)
+    return debug, run, Server(api, access_log, cors_log, sent, api_port)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -235,6 +243,10 @@ def test_the_console_names_the_cause_and_the_request_never_arrives(
     # Only the preflight reached the server; the application was never called for this path.
     path = f"/{case.name}/x"
     assert [line for line in server.access_log if f" {path} " in line] == [f"OPTIONS {path} HTTP/1.1"]
+    (logged,) = [line for line in server.cors_log if f" '{path}' " in line]
+    assert logged.startswith(f"'OPTIONS' '{path}' from origin 'http://127.0.0.1:")
+    assert ", refused: " in logged
+    assert "[refusal=" in logged
     assert [call for call in server.api.calls if call[1] == path] == []
     answer = dict(server.sent[f"OPTIONS {path}"])
     # The developer reads the reason in the Network panel, on the preflight.
