@@ -372,3 +372,24 @@ def test_escalated_security_warnings_refuse_debug_in_production() -> None:
         warnings.simplefilter("error", CORSSecurityWarning)
         with pytest.raises(CORSDebugWarning):
             CORSMiddleware(App(), origins=["https://app.example.com"], debug=True)
+
+
+def test_a_blueprints_own_cors_takes_debug_as_a_keyword() -> None:
+    from flask import Blueprint, Flask
+
+    from wsgi_cors.flask import CORS
+
+    blueprint = Blueprint("api", __name__)
+
+    @blueprint.route("/items", methods=["PUT"])
+    def items() -> str:
+        return "items"
+
+    CORS(blueprint, origins=[DEV], methods=["GET"], debug=True)  # loopback origins: no warning
+    app = Flask(__name__)
+    app.register_blueprint(blueprint, url_prefix="/api")
+    response = app.test_client().options(
+        "/api/items", headers={"Origin": DEV, "Access-Control-Request-Method": "PUT"}
+    )
+    assert response.headers["Access-Control-Allow-Methods"] == "GET"
+    assert response.headers[DEBUG_HEADER] == 'refusal=method-refused; detail="PUT"; resource="/*"'
