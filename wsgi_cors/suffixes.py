@@ -83,31 +83,47 @@ class BuiltinSuffixes:
 class ListedSuffixes:
     """The whole Public Suffix List, as the ``publicsuffixlist`` package reads it.
 
-    The package decides what is public. It has no way to list the suffixes under a name,
-    so the rules are read from the same file it parses, to find candidates that the
-    package then confirms.
+    The package decides what is public. Two things are done here, on the same rules: the
+    ASCII (punycode) form of each internationalised rule is added before the package parses
+    them, since origins carry hosts in that form (the package can do it itself, at three times
+    the cost of the whole load, with the standard library's IDNA 2003 codec; no rule contains a
+    character on which that and plain punycode differ, which the test suite checks); and the
+    rules are kept, because the package has no way to list the suffixes below a name.
     """
 
     def __init__(self, package: Any, text: str | None, version: str) -> None:
-        lines = text.splitlines() if text is not None else None
-        self._list = package.PublicSuffixList(lines)
         self.description = f"Public Suffix List, publicsuffixlist {version}"
-        below: dict[str, set[str]] = {}
-        for line in lines or ():
-            rule = line.strip().split(" ")[0].lower()
-            if not rule or rule.startswith(("//", "!")) or not rule.isascii():
-                continue  # comments, exceptions (never public) and names no origin can hold
-            rule = rule.removeprefix("*.")
-            labels = rule.split(".")
-            for start in range(1, len(labels) - 1):  # multi-label parents only: not 'com'
-                below.setdefault(".".join(labels[start:]), set()).add(rule)
-        self._below = {parent: tuple(_broadest_first(rules)) for parent, rules in below.items()}
+        self._below: dict[str, list[str]] = {}
+        if text is None:
+            self._list = package.PublicSuffixList()
+            self._rules: tuple[str, ...] = ()
+            return
+        rules = [rule for rule in (line.strip().split(" ")[0].lower() for line in text.splitlines()) if rule]
+        rules = [rule for rule in rules if not rule.startswith("//")]
+        rules += [_punycode(rule) for rule in rules if not rule.isascii()]
+        self._list = package.PublicSuffixList(rules, accept_encoded_idn=False)
+        # exceptions ('!city.kobe.jp') are never public; '*.ck' makes 'ck' public too
+        self._rules = tuple(rule.removeprefix("*.") for rule in rules if rule.isascii() and rule[0] != "!")
 
     def is_public(self, domain: str) -> bool:
         return "." not in domain or bool(self._list.is_public(domain))
 
     def public_under(self, domain: str) -> list[str]:
-        return [rule for rule in self._below.get(domain, ()) if self._list.is_public(rule)]
+        below = self._below.get(domain)
+        if below is None:
+            tail = "." + domain
+            candidates = {rule for rule in self._rules if rule.endswith(tail)}
+            below = self._below[domain] = _broadest_first(filter(self._list.is_public, candidates))
+        return below
+
+
+def _punycode(rule: str) -> str:
+    """The ASCII form of an internationalised rule (already lower-case and NFC on the list)."""
+    exception = "!" if rule.startswith("!") else ""
+    return exception + ".".join(
+        label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+        for label in rule.removeprefix("!").split(".")
+    )
 
 
 def _broadest_first(suffixes: Iterable[str]) -> list[str]:
