@@ -58,7 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     source = explain_parser.add_argument_group(
         "configuration (options override the file; values read as the CORS_* variables are)"
     )
-    source.add_argument("--config", metavar="FILE", help="options as a TOML (Python 3.11+) or JSON file")
+    source.add_argument(
+        "--config",
+        metavar="FILE",
+        help="options as a TOML (Python 3.11+) or JSON file, or a PasteDeploy .ini (or .cfg) file whose "
+        "[filter:...] uses egg:wsgi-cors#cors",
+    )
+    source.add_argument(
+        "--filter",
+        metavar="NAME",
+        help="with an ini --config: the [filter:NAME] section to read (default: the wsgi-cors filter that "
+        "[pipeline:main] runs, or the only one)",
+    )
     source.add_argument(
         "--app",
         metavar="MODULE:OBJECT",
