@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from wsgi_cors import ConfigurationError, ConfigurationErrors, ConfigurationTypeError, CORSMiddleware
+from wsgi_cors import (
+    ConfigurationError,
+    ConfigurationErrors,
+    ConfigurationTypeError,
+    CORSMiddleware,
+    CORSSecurityWarning,
+)
 from wsgi_cors.config import from_env
 from wsgi_cors.paste import filter_factory
 
@@ -62,7 +68,7 @@ def test_every_bad_keyword_option_is_reported() -> None:
 def test_the_group_is_caught_as_a_configuration_error_and_a_value_error() -> None:
     with pytest.raises(ConfigurationError):
         CORSMiddleware(app, max_age=-1, preflight_status=500)
-    with pytest.raises(ValueError, match="^2 configuration errors:"):
+    with pytest.raises(ValueError, match=r"^2 configuration errors:"):
         CORSMiddleware(app, max_age=-1, preflight_status=500)
 
 
@@ -137,6 +143,6 @@ def test_the_paste_filter_reports_every_bad_ini_value() -> None:
 
 
 def test_a_working_configuration_still_warns_once() -> None:
-    with pytest.warns(UserWarning) as caught:
+    with pytest.warns(CORSSecurityWarning) as caught:
         CORSMiddleware.from_env(app, {"CORS_ORIGINS": "*", "CORS_SUPPORTS_CREDENTIALS": "true"})
     assert len(caught) == 1
