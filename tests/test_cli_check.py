@@ -556,3 +556,35 @@ def test_a_preflight_that_names_its_refusal_needs_no_diagnosis(servers: dict[str
     )
     [failed] = [check for check in report["checks"] if not check["ok"]]
     assert (failed["stage"], failed["check"], failed["subject"]) == ("preflight", "header", "x-token")
+
+
+def test_the_body_is_never_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """A server announcing an endless body that never comes: the verdict needs the headers only."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        done = threading.Event()
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n"
+                    b"Content-Length: 1000000000\r\n\r\nx"
+                )
+                done.wait(10)  # holds the connection open until the check is over
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        try:
+            status = main(["check", f"http://127.0.0.1:{port}/", "--origin", APP, "--timeout", "5"])
+        finally:
+            done.set()
+            thread.join(timeout=5)
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Verdict: ALLOWED. A page at {APP} can make this call and read the response (response headers it "
+        "can read: content-length)."
+    )

@@ -6,8 +6,9 @@ says whether a page could make the call (:mod:`.check`). Both exit 0 when a brow
 the call, 1 when it would block it, 2 on usage, configuration or network errors.
 
 This module is the command line only: the parser, the request both commands describe, and the
-dispatch. Where explain's middleware comes from is :mod:`.configuration`; how both print is
-:mod:`.report`.
+dispatch. Where explain's middleware comes from is :mod:`.configuration` (PasteDeploy ini files:
+:mod:`.pastedeploy`); how check reaches servers (proxies, certificates) is :mod:`.transport`;
+how both print is :mod:`.report`.
 """
 
 from __future__ import annotations
