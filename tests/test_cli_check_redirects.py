@@ -270,8 +270,9 @@ def test_a_redirect_to_another_scheme_is_refused(servers: tuple[str, Recorder, s
     url, _, _, _ = servers
     status, report = run_json(url + "/to-ftp", "--origin", APP)
     assert status == 1
-    assert report["console"].endswith(
-        "Redirect location 'ftp://127.0.0.1/file' has a disallowed scheme for cross-origin requests."
+    assert report["console"].startswith(
+        f"Access to fetch at 'ftp://127.0.0.1/file' (redirected from '{url}/to-ftp') from origin '{APP}' has "
+        "been blocked by CORS policy: Cross origin requests are only supported for protocol schemes: "
     )
 
 

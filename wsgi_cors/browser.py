@@ -454,7 +454,9 @@ def follow_redirect(
     if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
         refuse(
             f"Location {target!r} is not an http(s) URL",
-            f"Redirect location '{target}' has a disallowed scheme for cross-origin requests.",
+            "Cross origin requests are only supported for protocol schemes: chrome, "
+            "chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, "
+            "isolated-app.",
             "redirect to an http:// or https:// URL",
             target,
         )

@@ -220,6 +220,10 @@ def check(request: BrowserRequest, url: str, send: Sender) -> Report:
         followed = follow_redirect(current, hop_url, status, headers, count, verdict)
         say_findings(report, verdict, "redirect", mark)
         if followed is None:  # the final answer, or a redirect the browser refuses to follow
+            failure = verdict.failure
+            if failure is not None and failure.stage == "redirect" and failure.subject:
+                # Chromium names the refused target, redirected from the first URL.
+                return conclude(report, request, verdict, None, failure.subject, headers, first_url=url)
             return conclude(report, request, verdict, None, hop_url, headers, first_url=url)
         say(
             f"Redirect {count + 1}: the browser follows it to {followed.url}"
