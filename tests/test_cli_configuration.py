@@ -173,6 +173,6 @@ def test_every_error_of_a_config_file_is_reported(tmp_path: Path, capsys: pytest
         f"  - {config}: unknown option 'orgins'. Fix: did you mean 'origins'?",
         "  - origins: origins='https://app.example.com/': a trailing slash never matches: browsers send "
         "origins without one. Fix: write 'https://app.example.com'.",
-        "  - resources: preflight_status=500: a preflight answer must have a 2xx status, or browsers treat it "
-        "as failed. Fix: use 200 (the default) or 204.",
+        "  - resources: preflight_status=500: a preflight answer must have a 2xx status, or browsers treat "
+        "it as failed. Fix: use 200 (the default) or 204.",
     ]
