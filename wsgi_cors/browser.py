@@ -108,6 +108,7 @@ class Check(enum.Enum):
     STATUS = "status"
     METHOD = "method"
     HEADER = "header"
+    PRIVATE_NETWORK = "private-network"
     REDIRECT = "redirect"
 
 
