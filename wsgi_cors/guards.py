@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from .errors import ConfigurationError, CORSSecurityWarning, describe
+from .errors import ConfigurationError, CORSSecurityWarning, combined, describe
 from .fetch import (
     CHROMIUM_MAX_AGE,
     FIREFOX_MAX_AGE,
@@ -65,11 +65,11 @@ Guard = Callable[["Options"], Iterator[Finding]]
 
 
 def check(options: Options) -> None:
-    """Run every guard over one resource's options: raise on the first error, warn the rest."""
+    """Run every guard over one resource's options: raise every error at once, warn the rest."""
     findings = [finding for guard in GUARDS for finding in guard(options)]
-    for finding in findings:
-        if finding.severity == "error":
-            raise ConfigurationError(finding.message)
+    refused = [ConfigurationError(finding.message) for finding in findings if finding.severity == "error"]
+    if refused:
+        raise combined(refused)
     for finding in findings:
         warnings.warn(finding.message, CORSSecurityWarning, stacklevel=_caller_stacklevel())
 
