@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .errors import (
     ConfigurationError,
+    ConfigurationErrors,
     ConfigurationTypeError,
     CORSDebugWarning,
     CORSSecurityWarning,
@@ -28,6 +29,7 @@ __all__ = [
     "CORSOptions",
     "CORSSecurityWarning",
     "ConfigurationError",
+    "ConfigurationErrors",
     "ConfigurationTypeError",
     "Decision",
     "Kind",

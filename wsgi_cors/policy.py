@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from . import debug as debug_header
 from . import guards
+from .errors import ErrorCollector
 from .fetch import (
     ECHOABLE_ORIGIN,
     MAX_ORIGIN_LENGTH,
@@ -472,13 +473,21 @@ class Policy:
 
     @classmethod
     def from_options(cls, options: Mapping[str, object], *, development: bool = False) -> Policy:
-        """Compile a whole configuration. ``development``: the framework says it runs in
-        development (Flask's ``app.debug``), so ``debug=True`` is not warned about."""
-        check_option_names(options, OPTION_NAMES, "CORSMiddleware")
-        rest = dict(options)
+        """Compile a whole configuration, reporting every error at once. ``development``: the
+        framework says it runs in development (Flask's ``app.debug``), so ``debug=True`` is not
+        warned about."""
+        errors = ErrorCollector()
+        with errors.collect():
+            check_option_names(options, OPTION_NAMES, "CORSMiddleware")
+        rest = {name: value for name, value in options.items() if name in OPTION_NAMES}
         resources = rest.pop("resources", r"/*")
-        debug = debug_flag(rest.pop("debug", False))
-        compiled = compile_resources(resources, rest)
+        debug = False
+        with errors.collect():
+            debug = debug_flag(rest.pop("debug", False))
+        compiled: tuple[Resource, ...] = ()
+        with errors.collect():
+            compiled = compile_resources(resources, rest)
+        errors.raise_any()  # every unknown name and every bad value, at once
         if debug and not development:
             guards.check_debug(compiled)
         return cls(compiled, debug)
