@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support import ALLOWED, cors_headers, make_client, preflight
+from tests.support import RecordingApp as ClientApp
 from wsgi_cors import ConfigurationError, CORSMiddleware, CORSSecurityWarning
 from wsgi_cors.fetch import MAX_ORIGIN_LENGTH
 
-from ..support import ALLOWED, cors_headers, make_client, preflight
-from ..support import RecordingApp as ClientApp
 from .harness import RecordingApp, call
 
 if TYPE_CHECKING:
@@ -354,7 +354,7 @@ def test_a_deep_alternation_still_outranks_a_shallow_subtree() -> None:
 
 def test_every_test_security_md_names_exists() -> None:
     """SECURITY.md backs each promise with named tests; a renamed or deleted one must not linger."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     named = re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", (root / "SECURITY.md").read_text(encoding="utf-8"))
     assert len(named) > 40
     missing = [

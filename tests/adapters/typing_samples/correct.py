@@ -1,6 +1,6 @@
 """User code that type-checks under ``mypy --strict``: every option with a type it accepts.
 
-Read by tests/test_typing.py (never imported by pytest).
+Read by tests/adapters/test_typing.py (never imported by pytest).
 """
 
 from __future__ import annotations

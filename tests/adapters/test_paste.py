@@ -17,7 +17,7 @@ from wsgi_cors.paste import filter_factory
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = "https://app.example.com"
 PREFLIGHT = {"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "Authorization"}
 
@@ -35,7 +35,7 @@ def app_factory(global_conf: dict[str, str], **local_conf: str) -> WSGIApplicati
 def write_ini(tmp_path: Path, filter_section: str) -> str:
     (tmp_path / "app.ini").write_text(
         "[app:hello]\n"
-        "use = call:tests.test_paste:app_factory\n\n"
+        "use = call:tests.adapters.test_paste:app_factory\n\n"
         "[filter:cors]\n"
         "use = egg:wsgi-cors#cors\n" + filter_section + "\n\n"
         "[pipeline:main]\n"

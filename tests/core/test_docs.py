@@ -10,10 +10,14 @@
 
 Blocks in other languages (``sh``, ``ini``, ``toml``) are configuration for other programs and
 are not run; each page must still have at least one checked example or none at all.
+
+This is the core tier: a page whose Python imports a framework or a server (Flask, Django, ...)
+runs in ``tests/adapters/test_docs_frameworks.py`` instead, with the same machinery.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shlex
@@ -27,7 +31,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 DOC_PORT = "127.0.0.1:8000"
@@ -93,7 +97,35 @@ def _environment() -> dict[str, str]:
     return env
 
 
+#: What only the adapters tier installs: a page importing one of these (or ``wsgi_cors.<name>``,
+#: the adapter that imports it) is run there.
+FRAMEWORKS = frozenset(
+    {"bottle", "django", "falcon", "flask", "flask_cors", "gunicorn", "paste", "pyramid", "waitress"}
+)
+
+
+def imported_frameworks(page: Path) -> set[str]:
+    """The frameworks and servers the page's Python blocks import, read from their syntax tree."""
+    source = "\n".join(b.text for b in blocks(page) if b.kind in ("python", "setup"))
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            name = parts[1] if parts[0] == "wsgi_cors" and len(parts) > 1 else parts[0]
+            if name in FRAMEWORKS:
+                found.add(name)
+    return found
+
+
 PYTHON_PAGES = [page for page in PAGES if any(b.kind == "python" for b in blocks(page))]
+CORE_PYTHON_PAGES = [page for page in PYTHON_PAGES if not imported_frameworks(page)]
+FRAMEWORK_PYTHON_PAGES = [page for page in PYTHON_PAGES if imported_frameworks(page)]
 CONSOLE_PAGES = [page for page in PAGES if any(b.kind == "console" for b in blocks(page))]
 
 
@@ -104,8 +136,8 @@ def test_pages_were_found() -> None:
     assert CONSOLE_PAGES
 
 
-@pytest.mark.parametrize("page", PYTHON_PAGES, ids=lambda page: page.name)
-def test_python_examples_run(page: Path, tmp_path: Path) -> None:
+def run_python_examples(page: Path, tmp_path: Path) -> None:
+    """Run the page's Python blocks as one program in a fresh interpreter; fail naming the page."""
     done = subprocess.run(
         [sys.executable, "-c", _python_program(page)],
         cwd=tmp_path,
@@ -116,6 +148,23 @@ def test_python_examples_run(page: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, f"an example in {page.name} failed:\n{done.stderr}"
+
+
+@pytest.mark.parametrize("page", CORE_PYTHON_PAGES, ids=lambda page: page.name)
+def test_python_examples_run(page: Path, tmp_path: Path) -> None:
+    run_python_examples(page, tmp_path)
+
+
+def test_a_page_importing_a_framework_runs_in_the_adapters_tier(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- doctest-setup\nimport django.conf as conf\n-->\n\n```python\n"
+        "from werkzeug.test import Client\nfrom wsgi_cors.flask import CORS\nimport waitress, json\n"
+        "from flask import Flask\nfrom . import sibling\n```\n"
+    )
+    assert imported_frameworks(page) == {"django", "flask", "waitress"}
+    page.write_text("```python\nfrom werkzeug.test import Client\nfrom wsgi_cors import CORSMiddleware\n```")
+    assert imported_frameworks(page) == set()
 
 
 class _Quiet(WSGIRequestHandler):

@@ -7,11 +7,10 @@ from collections.abc import Callable
 import pytest
 from werkzeug.test import Client
 
+from tests.support import ALLOWED, RecordingApp, cors_headers, make_client, preflight
 from wsgi_cors import CORSSecurityWarning
 from wsgi_cors.fetch import MAX_ORIGIN_LENGTH
 from wsgi_cors.policy import MAX_REQUEST_HEADERS_LENGTH
-
-from .support import ALLOWED, RecordingApp, cors_headers, make_client, preflight
 
 EVIL = "https://evil.example.net"
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"

@@ -37,7 +37,7 @@ DEFAULT_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "
 # Origin values no browser sends, as test suites (flask-cors's own among them) and scripts do:
 # both answer them alike.
 NON_BROWSER_ORIGINS = ("www.example.com", "a.example", "//a.example:8080/", "javascript:alert(1)")
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "migrating-from-flask-cors.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migrating-from-flask-cors.md"
 
 # Deviation id -> one line; each id is a section of the migration guide.
 DEVIATIONS = {

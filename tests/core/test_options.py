@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from tests.support import ALLOWED, RecordingApp, cors_headers, make_client, preflight
 from wsgi_cors import (
     ConfigurationError,
     ConfigurationTypeError,
@@ -19,8 +20,6 @@ from wsgi_cors import (
     WsgiCorsError,
 )
 from wsgi_cors.policy import request_facts
-
-from .support import ALLOWED, RecordingApp, cors_headers, make_client, preflight
 
 
 def build(**options: Any) -> CORSMiddleware:

@@ -130,7 +130,7 @@ def test_every_case_is_compared_or_says_why_not() -> None:
 
 
 def test_header_values_are_the_ones_the_page_sends() -> None:
-    script = (Path(__file__).parents[1] / "playground" / "static" / "playground.js").read_text()
+    script = (Path(__file__).parents[2] / "playground" / "static" / "playground.js").read_text()
     pairs = re.findall(r'"(Content-Type|X-Custom-Header)": "([^"]*)"', script)
     assert pairs
     assert {(name.lower(), value) for name, value in pairs} == set(PAGE_HEADER_VALUES.items())

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 
 def _load_target() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "fuzz" / "fuzz_headers.py"
+    path = Path(__file__).resolve().parents[3] / "fuzz" / "fuzz_headers.py"
     spec = importlib.util.spec_from_file_location("fuzz_headers", path)
     assert spec is not None
     assert spec.loader is not None

@@ -9,9 +9,8 @@ from collections.abc import Callable
 import pytest
 from werkzeug.test import Client
 
+from tests.support import ALLOWED, RecordingApp, cors_headers, make_client
 from wsgi_cors import ConfigurationError, CORSMiddleware, CORSSecurityWarning
-
-from .support import ALLOWED, RecordingApp, cors_headers, make_client
 
 
 def allow_origin(client: Client, origin: str) -> str | None:

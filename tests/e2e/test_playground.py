@@ -50,7 +50,7 @@ def test_table_has_one_known_verdict_per_configuration_and_case() -> None:
 
 
 def test_page_script_runs_exactly_the_cases_of_the_table() -> None:
-    script = (Path(__file__).parents[1] / "playground" / "static" / "playground.js").read_text()
+    script = (Path(__file__).parents[2] / "playground" / "static" / "playground.js").read_text()
     assert re.findall(r'^  \["([a-z-]+)",', script, re.MULTILINE) == list(CASE_NAMES)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from mypy import api as mypy_api
 
 SAMPLES = Path(__file__).resolve().parent / "typing_samples"
-REPOSITORY = SAMPLES.parent.parent
+REPOSITORY = SAMPLES.parents[2]
 _EXPECTED = re.compile(r"# error: (?P<message>.+)$")
 _REPORTED = re.compile(r"(?P<file>[^:]+):(?P<line>\d+): error: (?P<message>.+?)(?:  \[[a-z-]+\])?$")
 

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import webtest
 
+from tests.support import ALLOWED, RecordingApp, make_client
 from wsgi_cors import CORSMiddleware
-
-from .support import ALLOWED, RecordingApp, make_client
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

@@ -8,11 +8,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tests.regex_grammar import origin_patterns, patterns, texts
 from wsgi_cors.errors import ConfigurationError
 from wsgi_cors.origins import compile_origins
 from wsgi_cors.regexes import backtracking_risk, can_join, join_any, join_first_regex
-
-from .regex_grammar import origin_patterns, patterns, texts
 
 # Two origin rules whose joined form once read the wrong group: in the alternation, the second
 # rule's conditional (?(1)...) tested the first rule's group 1, so it granted

@@ -23,7 +23,7 @@ from wsgi_cors.options import OPTION_NAMES
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 DEPLOYMENT = (DOCS / "deployment.md").read_text(encoding="utf-8")
 VARIABLES = {f"CORS_{option.upper()}": option for option in OPTION_NAMES}
@@ -48,7 +48,7 @@ def documented_pipeline(tmp_path_factory: pytest.TempPathFactory) -> CORSMiddlew
     """The page's ini, byte for byte, but for the ``use`` line of its application."""
     (shown,) = [block for block in fenced(DEPLOYMENT, "ini") if "[filter:cors]" in block]
     ini, replaced = re.subn(
-        r"^use = egg:myproject$", "use = call:tests.test_docs_config:app_factory", shown, flags=re.M
+        r"^use = egg:myproject$", "use = call:tests.adapters.test_docs_config:app_factory", shown, flags=re.M
     )
     assert replaced == 1, "the page's [app:...] section changed: update this test"
     path = tmp_path_factory.mktemp("paste") / "production.ini"

@@ -1,6 +1,6 @@
 """Hostile input: whatever a request carries, the middleware's invariants hold.
 
-Run longer with ``HYPOTHESIS_PROFILE=long python -m pytest tests/security/test_properties.py``.
+Run longer with ``HYPOTHESIS_PROFILE=long python -m pytest tests/core/security/test_properties.py``.
 """
 
 from __future__ import annotations

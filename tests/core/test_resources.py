@@ -9,9 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.test import Client
 
+from tests.support import ALLOWED, RecordingApp, cors_headers, preflight
 from wsgi_cors import Policy, request_facts
-
-from .support import ALLOWED, RecordingApp, cors_headers, preflight
 
 
 def allow_origin(client: Client, path: str, origin: str = ALLOWED) -> str | None:

@@ -13,13 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.regex_grammar import ALPHABET, patterns
 from wsgi_cors.errors import ConfigurationError
 from wsgi_cors.options import build_options
 from wsgi_cors.origins import compile_origins
 from wsgi_cors.regexes import backtracking_risk
 from wsgi_cors.resources import compile_resources
-
-from .regex_grammar import ALPHABET, patterns
 
 ISSUE_PATTERN = r"https://(.*\.)*example\.com"
 

@@ -1,7 +1,7 @@
 """One middleware shared by many threads (gunicorn gthread, waitress) and a stream of strangers.
 
 Run more requests with ``WSGI_CORS_CONCURRENCY_REQUESTS=2000000 python -m pytest
-tests/security/test_concurrency.py``.
+tests/core/security/test_concurrency.py``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plain_wsgi.py"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plain_wsgi.py"
 ALLOWED = "https://app.example.com"
 
 

@@ -23,7 +23,7 @@ from typing import IO
 
 import gunicorn.config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = "https://app.example.com"
 REFUSED = "https://evil.example.net"
 START_DEADLINE = 15.0

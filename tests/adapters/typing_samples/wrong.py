@@ -1,6 +1,6 @@
 """User code with the mistakes ``mypy --strict`` must catch; each line says what mypy reports.
 
-Read by tests/test_typing.py (never imported by pytest): an ``# error:`` comment is the
+Read by tests/adapters/test_typing.py (never imported by pytest): an ``# error:`` comment is the
 message mypy must give for its line, and mypy must report nothing else.
 """
 
