@@ -5,7 +5,7 @@ With atheris installed (``pip install atheris``) this is a coverage-guided fuzze
     python fuzz/fuzz_headers.py -max_total_time=600
 
 Without it, the same target runs on random inputs (``python fuzz/fuzz_headers.py 100000``),
-and the test suite drives it through hypothesis (tests/security/test_fuzz_headers.py).
+and the test suite drives it through hypothesis (tests/core/security/test_fuzz_headers.py).
 Any invariant broken raises AssertionError, which both fuzzers report with the input.
 """
 

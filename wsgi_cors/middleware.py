@@ -125,7 +125,7 @@ class CORSMiddleware:
             if resource is None:
                 return self.app(environ, start_response)
         # decide(resource, environ), spelt out: one call less on every request.
-        # tests/test_middleware_fast_path.py holds the two to the same answers.
+        # tests/core/test_middleware_fast_path.py holds the two to the same answers.
         origin = environ.get(ORIGIN)
         if origin is None:
             decision = resource.originless

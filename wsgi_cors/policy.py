@@ -315,7 +315,7 @@ class ResourcePolicy:
 
         The caller leaves out exactly what was refused (the method, or the header) and only
         calls this when a browser will check that: such an answer fails in every browser,
-        so the actual request is never sent (tests/test_debug_safety.py proves it against
+        so the actual request is never sent (tests/core/test_debug_safety.py proves it against
         the browser model, tests/browser against Chromium). ``*`` is never listed: it would
         grant every method or header to a request without credentials.
         """

@@ -1,7 +1,7 @@
 """``wsgi-cors check`` follows redirects as Chromium does: the same verdicts, the same requests.
 
 A page on ``http://localhost:PORT`` fetches the redirecting servers of
-``tests/test_cli_check_redirects.py`` (on 127.0.0.1: another origin); then ``check`` makes the
+``tests/e2e/test_cli_check_redirects.py`` (on 127.0.0.1: another origin); then ``check`` makes the
 same call with the page's origin. Both must reach the same verdict, make the same requests at
 each hop (method, path, ``Origin``, ``Authorization``, ``Content-Type``), and, for a blocked call,
 report Chromium's console message.

@@ -11,7 +11,7 @@ missing allow-origin one.
 Private Network Access is not among the cases: Chromium 156 sends no
 ``Access-Control-Request-Private-Network`` preflight (Local Network Access replaced it with a
 permission prompt), so no refusal of that kind can reach the server from it. The browser model
-(``tests/test_debug_safety.py``) covers those answers.
+(``tests/core/test_debug_safety.py``) covers those answers.
 """
 
 from __future__ import annotations
