@@ -19,7 +19,7 @@ from wsgiref.simple_server import WSGIServer, make_server
 import pytest
 
 from playground.serve import CHROMIUM_FLAGS
-from tests.test_cli_check_redirects import Recorder, _Quiet
+from tests.e2e.test_cli_check_redirects import Recorder, _Quiet
 from wsgi_cors.cli import main
 
 if TYPE_CHECKING:
