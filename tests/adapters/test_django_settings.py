@@ -207,7 +207,8 @@ def test_an_invalid_override_fails_the_next_request_naming_the_setting() -> None
     [
         (
             {"CORS_ALLOWED_ORIGINS": "https://app.example.com"},
-            r"CORS_ALLOWED_ORIGINS='https://app.example.com': expected a list or tuple\. Fix: write CORS_ALLOWED_ORIGINS = \['https://app.example.com'\]",
+            r"CORS_ALLOWED_ORIGINS='https://app.example.com': expected a list or tuple\. "
+            r"Fix: write CORS_ALLOWED_ORIGINS = \['https://app.example.com'\]",
         ),
         (
             {"CORS_ALLOWED_ORIGINS": ["app.example.com"]},
