@@ -53,7 +53,10 @@ def test_a_header_outside_cors_allow_headers_is_refused() -> None:
 
 def test_allowed_methods_are_listed_and_others_refused() -> None:
     with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ALLOW_METHODS=["GET", "POST"]):
-        assert preflight(Client(), "/api/items", method="POST")["Access-Control-Allow-Methods"] == "GET, POST"
+        assert (
+            preflight(Client(), "/api/items", method="POST")["Access-Control-Allow-Methods"]
+            == "GET, HEAD, POST"
+        )
         assert "Access-Control-Allow-Origin" not in preflight(Client(), "/api/items", method="DELETE")
 
 
@@ -254,3 +257,35 @@ def test_settings_are_read_once_not_per_request() -> None:
         # Changed behind Django's back (no setting_changed): the running policy stays.
         settings.CORS_ALLOWED_ORIGINS = [REFUSED]
         assert allow_origin_with(http, ALLOWED) == ALLOWED
+
+
+def test_head_is_allowed_wherever_get_is() -> None:
+    # django-cors-headers's default methods lack HEAD, yet it granted this preflight.
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED]):
+        response = preflight(Client(), "/api/items", method="HEAD", headers="authorization")
+        assert response["Access-Control-Allow-Origin"] == ALLOWED
+        assert response["Access-Control-Allow-Methods"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ALLOW_METHODS=["PUT"]):
+        assert "Access-Control-Allow-Origin" not in preflight(Client(), "/api/items", method="HEAD")
+
+
+def test_null_listed_beside_allow_all_is_granted_with_credentials() -> None:
+    with (
+        pytest.warns(CORSSecurityWarning) as warned,
+        cors_settings(
+            CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True, CORS_ALLOWED_ORIGINS=["null"]
+        ),
+    ):
+        response = Client().get("/api/items", headers={"origin": "null"})
+    assert any("'null'" in str(warning.message) for warning in warned)
+    assert response["Access-Control-Allow-Origin"] == "null"
+    assert response["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_allow_all_with_credentials_does_not_grant_an_unlisted_null() -> None:
+    with (
+        pytest.warns(CORSSecurityWarning),
+        cors_settings(CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True),
+    ):
+        response = Client().get("/api/items", headers={"origin": "null"})
+    assert "Access-Control-Allow-Origin" not in response
