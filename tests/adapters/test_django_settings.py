@@ -289,3 +289,20 @@ def test_allow_all_with_credentials_does_not_grant_an_unlisted_null() -> None:
     ):
         response = Client().get("/api/items", headers={"origin": "null"})
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_set_is_a_list_setting() -> None:
+    with cors_settings(CORS_ALLOWED_ORIGINS={ALLOWED}, CORS_EXPOSE_HEADERS=frozenset({"X-Request-Id"})):
+        response = Client().get("/api/items", headers={"origin": ALLOWED})
+        assert response["Access-Control-Allow-Origin"] == ALLOWED
+        assert response["Access-Control-Expose-Headers"] == "X-Request-Id"
+
+
+def test_a_generator_is_refused_since_it_reads_empty_the_second_time() -> None:
+    with (
+        cors_settings(CORS_ALLOWED_ORIGINS=(origin for origin in [ALLOWED])),
+        pytest.raises(
+            ImproperlyConfigured, match=r"CORS_ALLOWED_ORIGINS=<generator .*: expected a list or tuple"
+        ),
+    ):
+        CorsMiddleware(lambda request: None)

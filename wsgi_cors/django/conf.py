@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, NamedTuple
 
 from ..errors import CORSSecurityWarning, WsgiCorsError
@@ -126,7 +126,6 @@ class Built(NamedTuple):
     #: The policy of a request that a ``check_request_enabled`` receiver enabled: the
     #: configured options, with any well-formed origin allowed.
     signal_resource: ResourcePolicy
-    warnings: tuple[Problem, ...]
 
 
 def read(settings: object) -> Settings:
@@ -181,7 +180,7 @@ def build(settings: object) -> tuple[Built | None, list[Problem]]:
                 f"remove '{FILE_ORIGIN}', or serve the page from an origin you list",
             )
         )
-    built = Built(policy, signal_policy.resources[0], tuple(found))
+    built = Built(policy, signal_policy.resources[0])
     return built, problems + found
 
 
@@ -351,7 +350,8 @@ def _alone(option: str, value: object, read_settings: Settings) -> list[Problem]
 def _list_problem(name: str, value: object) -> Problem | None:
     # A string is iterable, but a string here is a mistake: django-cors-headers would read
     # "https://a.example" as a list of one-character origins.
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    # An iterator (a generator) is empty once read, and settings are read more than once.
+    if isinstance(value, str | bytes | Mapping | Iterator) or not isinstance(value, Iterable):
         example = f"[{value!r}]" if isinstance(value, str) else "['...']"
         return _type_problem(name, value, "expected a list or tuple", f"{name} = {example}")
     allowed: tuple[type, ...] = (
