@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
 
 from wsgi_cors import CORSSecurityWarning
 from wsgi_cors.django import CorsMiddleware
@@ -306,3 +308,37 @@ def test_a_generator_is_refused_since_it_reads_empty_the_second_time() -> None:
         ),
     ):
         CorsMiddleware(lambda request: None)
+
+
+def test_requests_during_a_settings_change_get_one_configuration_or_the_other() -> None:
+    """The policy is replaced whole: a request sees the old one or the new one, never a mix."""
+    factory = RequestFactory()
+    answers: list[tuple[str | None, str | None]] = []
+    failures: list[BaseException] = []
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_EXPOSE_HEADERS=["X-Old"]):
+        middleware = CorsMiddleware(lambda request: HttpResponse())
+
+        def ask() -> None:
+            try:
+                for _ in range(200):
+                    response = middleware(factory.get("/api/items", headers={"origin": ALLOWED}))
+                    answers.append(
+                        (
+                            response.get("Access-Control-Allow-Origin"),
+                            response.get("Access-Control-Expose-Headers"),
+                        )
+                    )
+            except BaseException as exc:  # reported below, with the thread's traceback
+                failures.append(exc)
+
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for _ in range(20):
+            with override_settings(CORS_EXPOSE_HEADERS=["X-New"]):
+                pass
+        for thread in threads:
+            thread.join(timeout=60)
+    assert failures == []
+    assert len(answers) == 800
+    assert set(answers) <= {(ALLOWED, "X-Old"), (ALLOWED, "X-New")}
