@@ -447,6 +447,7 @@ def _reword(text: str, read_settings: Settings) -> str:
         given = [names[setting] for setting in settings if setting in read_settings.given]
         replacement = "/".join(given or [names[setting] for setting in settings])
         text = re.sub(rf"(?<![\w.]){option}=", f"{replacement}=", text)
+        text = re.sub(rf"\bfrom {option}\b", f"from {replacement}", text)
     return text
 
 
