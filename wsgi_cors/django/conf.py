@@ -38,6 +38,8 @@ SETTINGS: Mapping[str, object] = {
     "CORS_PREFLIGHT_MAX_AGE": 7200,
     "CORS_ALLOW_CREDENTIALS": False,
     "CORS_ALLOW_PRIVATE_NETWORK": False,
+    # wsgi-cors's own: refusals that explain themselves (docs/options.md, "debug")
+    "CORS_DEBUG": False,
 }
 
 #: The older names django-cors-headers still reads when the new one is not set.
@@ -79,7 +81,7 @@ KNOWN = frozenset(SETTINGS) | frozenset(ALIASES.values())
 #: Listed as is in ``CORS_ALLOWED_ORIGINS``, as django-cors-headers accepts it.
 FILE_ORIGIN = "file://"
 
-_BOOLEANS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_ALLOW_PRIVATE_NETWORK")
+_BOOLEANS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_ALLOW_PRIVATE_NETWORK", "CORS_DEBUG")
 _LISTS = (
     "CORS_ALLOWED_ORIGINS",
     "CORS_ALLOWED_ORIGIN_REGEXES",
@@ -101,6 +103,7 @@ _SOURCES: Mapping[str, tuple[str, ...]] = {
     "supports_credentials": ("CORS_ALLOW_CREDENTIALS",),
     "resources": ("CORS_URLS_REGEX",),
     "allow_private_network": ("CORS_ALLOW_PRIVATE_NETWORK",),
+    "debug": ("CORS_DEBUG",),
     **{option: (setting,) for setting, option in _ALONE.items()},
 }
 
@@ -170,7 +173,8 @@ def build(settings: object) -> tuple[Built | None, list[Problem]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CORSSecurityWarning)
         try:
-            policy = Policy.from_options(options)
+            # Django's own DEBUG says the project runs in development: no debug-mode warning then.
+            policy = Policy.from_options(options, development=getattr(settings, "DEBUG", False) is True)
         except WsgiCorsError as exc:
             return None, [*problems, _from_core("error", INVALID_COMBINATION, str(exc), read_settings)]
     found = [
@@ -233,6 +237,7 @@ def _options(read_settings: Settings) -> dict[str, object]:
         "allow_private_network": values["CORS_ALLOW_PRIVATE_NETWORK"],
         # No Access-Control-Allow-Origin on requests without Origin, as django-cors-headers.
         "always_send": False,
+        "debug": values["CORS_DEBUG"],
     }
 
 

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 
 from ..errors import CORSSecurityWarning
 from ..fetch import wsgi_path_info
-from ..middleware import _trace, merge_headers
+from ..middleware import merge_headers, trace
 from ..policy import ORIGIN, Decision, Kind, Refusal, ResourcePolicy, decide
 from . import conf
 from .signals import check_request_enabled
@@ -73,7 +73,7 @@ class CorsMiddleware:
         setting_changed.connect(self._setting_changed)
 
     def _setting_changed(self, *, setting: str, **kwargs: Any) -> None:
-        if setting.startswith("CORS_"):
+        if setting.startswith("CORS_") or setting == "DEBUG":
             # Rebuilt on the next request; an invalid override then fails that request.
             self._built = None
 
@@ -168,7 +168,7 @@ def _trace_plan(request: HttpRequest, resource: ResourcePolicy, decision: Decisi
             request.META.get(ORIGIN),
         )
     else:
-        _trace(request.META, resource, decision)
+        trace(request.META, resource, decision)
 
 
 def _alternative(signal_resource: ResourcePolicy, meta: Any) -> Plan | None:
