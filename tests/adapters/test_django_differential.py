@@ -1,0 +1,444 @@
+"""Differential tests: django-cors-headers and wsgi_cors.django over the same settings and requests.
+
+Hypothesis draws a configuration from the settings a django-cors-headers user writes (origin
+lists, regexes, allow-all, credentials, URL regex, methods, headers, max age, private network,
+the old alias names) and a request (method, path, ``Origin`` allowed, look-alike, ``null`` or
+oddly cased, a preflight's requested method and headers). Both middlewares answer it in the same
+Django process, through the same view; the CORS-relevant parts of the answers (status, every
+``Access-Control-*`` header, ``Vary``, and whether the view ran) must be equal, except where a
+named deviation of :data:`DEVIATIONS` applies. Each deviation is a predicate on the case and the
+change it makes to django-cors-headers's answer; each names the heading of
+``docs/migrating-from-django-cors-headers.md`` that explains it. A case whose answers differ in a
+way no applicable deviation explains fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import django
+import pytest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
+from django.utils.cache import patch_vary_headers
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+EXAMPLE_SETTINGS = "examples.django_project.settings"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migrating-from-django-cors-headers.md"
+
+
+def configure_django() -> None:
+    """Django's settings are per process and set once: the example project's, as
+    tests/test_examples.py loads them, whichever module runs first; tests change them with
+    ``override_settings`` only."""
+    if not settings.configured:
+        example = importlib.import_module(EXAMPLE_SETTINGS)
+        settings.configure(**{name: getattr(example, name) for name in dir(example) if name.isupper()})
+    django.setup()
+
+
+configure_django()
+
+from corsheaders.defaults import default_headers, default_methods  # noqa: E402
+from corsheaders.middleware import CorsMiddleware as TheirMiddleware  # noqa: E402
+
+ours_module = pytest.importorskip("wsgi_cors.django", reason="wsgi_cors.django is not on this branch yet")
+OurMiddleware = ours_module.CorsMiddleware
+
+# --- the space of settings and requests -------------------------------------------------------
+
+A = "https://a.example"
+B = "https://b.example:8443"
+LOCAL = "http://localhost:3000"
+ORIGIN_POOL = (A, B, LOCAL, "null")
+REGEX_POOL: tuple[str | re.Pattern[str], ...] = (
+    r"^https://\w+\.example\.com$",  # anchored: one label
+    r"^https://.*\.c\.example$",
+    r"https://d\.example",  # unanchored: a prefix under re.match
+    re.compile(r"^https://(www\.)?e\.example$"),
+    r"^http://localhost:\d+$",
+)
+URL_REGEX_POOL: tuple[str | re.Pattern[str], ...] = (
+    r"^/api/.*$",
+    r"^/api/",  # a prefix: re.match covers /api/items, a whole-value match does not
+    re.compile(r"^/api(/.*)?$"),
+    r"^.*$",
+)
+METHODS_POOL = (
+    list(default_methods),
+    ["GET", "POST"],
+    ["GET", "OPTIONS", "PUT"],
+    [*default_methods, "PURGE"],
+)
+HEADERS_POOL = (
+    list(default_headers),
+    ["content-type"],
+    [*default_headers, "x-custom"],
+    ["Content-Type", "Authorization"],
+)
+EXPOSE_POOL = ([], ["X-Total"], ["X-Total", "X-Id"])
+MAX_AGE_POOL = (0, 600, 86400)
+
+REQUEST_ORIGINS = (
+    A,
+    B,
+    LOCAL,
+    "http://localhost:8080",
+    "https://x.example.com",
+    "https://x.c.example",
+    "https://d.example",
+    "https://e.example",
+    "https://www.e.example",
+    # look-alikes
+    "https://a.example.evil.net",
+    "https://evil.example",
+    "https://d.example.evil.net",
+    "https://x.example.com.evil.net",
+    "http://localhost:3000.evil.net",
+    "http://a.example",
+    "https://b.example",
+    # odd spellings, paths, ports
+    "https://A.EXAMPLE",
+    "HTTPS://a.example",
+    "https://X.Example.com",
+    "https://a.example/",
+    "https://a.example:443",
+    "https://user@a.example",
+    # null and garbage
+    "null",
+    "https://[::1",
+    "",
+)
+
+
+def origin_settings() -> st.SearchStrategy[dict[str, Any]]:
+    def build(
+        origins: list[str], regexes: list[Any], allow_all: bool, old_names: bool
+    ) -> dict[str, Any]:
+        chosen: dict[str, Any] = {}
+        if origins:
+            chosen["CORS_ORIGIN_WHITELIST" if old_names else "CORS_ALLOWED_ORIGINS"] = origins
+        if regexes:
+            chosen["CORS_ORIGIN_REGEX_WHITELIST" if old_names else "CORS_ALLOWED_ORIGIN_REGEXES"] = regexes
+        if allow_all:
+            chosen["CORS_ORIGIN_ALLOW_ALL" if old_names else "CORS_ALLOW_ALL_ORIGINS"] = True
+        return chosen
+
+    return st.builds(
+        build,
+        st.lists(st.sampled_from(ORIGIN_POOL), unique=True, max_size=3),
+        st.lists(st.sampled_from(REGEX_POOL), unique=True, max_size=2),
+        st.booleans(),
+        st.booleans(),
+    )
+
+
+def optional(name: str, values: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.one_of(st.just({}), values.map(lambda value: {name: value}))
+
+
+@st.composite
+def cors_settings(draw: st.DrawFn) -> dict[str, Any]:
+    chosen = draw(origin_settings())
+    for name, values in (
+        ("CORS_URLS_REGEX", st.sampled_from(URL_REGEX_POOL)),
+        ("CORS_ALLOW_METHODS", st.sampled_from(METHODS_POOL)),
+        ("CORS_ALLOW_HEADERS", st.sampled_from(HEADERS_POOL)),
+        ("CORS_EXPOSE_HEADERS", st.sampled_from(EXPOSE_POOL)),
+        ("CORS_PREFLIGHT_MAX_AGE", st.sampled_from(MAX_AGE_POOL)),
+        ("CORS_ALLOW_CREDENTIALS", st.booleans()),
+        ("CORS_ALLOW_PRIVATE_NETWORK", st.booleans()),
+    ):
+        chosen |= draw(optional(name, values))
+    return chosen
+
+
+@dataclass(frozen=True)
+class Req:
+    method: str
+    path: str
+    origin: str | None
+    acrm: str | None = None
+    acrh: str | None = None
+    acrpn: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        given = {
+            "Origin": self.origin,
+            "Access-Control-Request-Method": self.acrm,
+            "Access-Control-Request-Headers": self.acrh,
+            "Access-Control-Request-Private-Network": self.acrpn,
+        }
+        return {name: value for name, value in given.items() if value is not None}
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> Req:
+    method = draw(st.sampled_from(("OPTIONS", "OPTIONS", "OPTIONS", "GET", "POST", "PUT", "DELETE", "HEAD")))
+    preflight = method == "OPTIONS" and draw(st.integers(0, 4)) > 0
+    return Req(
+        method=method,
+        path=draw(st.sampled_from(("/api/items", "/api/items", "/api", "/apiary", "/public"))),
+        origin=draw(st.one_of(st.none(), st.sampled_from(REQUEST_ORIGINS))),
+        acrm=draw(st.sampled_from(("GET", "POST", "PUT", "PATCH", "patch", "PURGE", ""))) if preflight else None,
+        acrh=draw(
+            st.sampled_from(
+                (None, "content-type", "x-custom", "authorization,content-type", "X-CSRFToken", "x-other")
+            )
+        )
+        if preflight
+        else None,
+        acrpn=draw(st.sampled_from((None, None, "true"))),
+    )
+
+
+# --- running one middleware -------------------------------------------------------------------
+
+LIST_HEADERS = frozenset(
+    {"access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers", "vary"}
+)
+APP_STATUS = 203  # the view's own status: tells its answer from a middleware's preflight answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The CORS-relevant part of a response: lists as sets of lower-cased tokens."""
+
+    status: int
+    headers: Mapping[str, Any]
+    view_ran: bool
+
+    def without(self, *names: str) -> Answer:
+        return replace(self, headers={k: v for k, v in self.headers.items() if k not in names})
+
+    def having(self, **headers: Any) -> Answer:
+        merged = dict(self.headers)
+        for key, value in headers.items():
+            name = key.replace("_", "-")
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        return replace(self, headers=merged)
+
+    def __str__(self) -> str:
+        shown = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in sorted(self.headers.items())}
+        return f"{self.status} view_ran={self.view_ran} {shown}"
+
+
+def tokens(value: str) -> frozenset[str]:
+    return frozenset(token.strip().lower() for token in value.split(",") if token.strip())
+
+
+def normalise(response: HttpResponse, view_ran: bool) -> Answer:
+    headers: dict[str, Any] = {}
+    for name, value in response.headers.items():
+        lower = name.lower()
+        if lower.startswith("access-control-") or lower == "vary":
+            headers[lower] = tokens(value) if lower in LIST_HEADERS else value
+    return Answer(response.status_code, headers, view_ran)
+
+
+@dataclass
+class View:
+    """The application behind the middleware: a fixed answer, optionally with its own Vary."""
+
+    vary: bool
+    calls: int = 0
+
+    def respond(self) -> HttpResponse:
+        self.calls += 1
+        response = HttpResponse("the view's body", status=APP_STATUS)
+        if self.vary:
+            patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    def sync(self, request: HttpRequest) -> HttpResponse:
+        return self.respond()
+
+    async def asynchronous(self, request: HttpRequest) -> HttpResponse:
+        return self.respond()
+
+
+@contextmanager
+def cors_settings_only(chosen: Mapping[str, Any]) -> Iterator[None]:
+    """Exactly the chosen CORS_* settings: the base settings' own are removed first."""
+    with override_settings(**chosen):
+        for name in dir(settings):
+            if name.startswith("CORS_") and name not in chosen:
+                delattr(settings, name)
+        yield
+
+
+def run(middleware_class: Any, chosen: Mapping[str, Any], request: Req, vary: bool, mode: str) -> Answer:
+    view = View(vary)
+    factory = RequestFactory()
+    headers = dict(request.headers)
+    with cors_settings_only(chosen):
+        if mode == "async":
+            middleware = middleware_class(view.asynchronous)
+            django_request = factory.generic(request.method, request.path, headers=headers)
+            response = asyncio.run(middleware(django_request))
+        else:
+            middleware = middleware_class(view.sync)
+            response = middleware(factory.generic(request.method, request.path, headers=headers))
+    return normalise(response, view.calls > 0)
+
+
+# --- what the case is, in django-cors-headers's terms and in ours -----------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    chosen: Mapping[str, Any]
+    request: Req
+    vary: bool
+    mode: str
+    facts: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def setting(self, name: str, old: str | None, default: Any) -> Any:
+        if name in self.chosen:
+            return self.chosen[name]
+        if old is not None and old in self.chosen:
+            return self.chosen[old]
+        return default
+
+    @property
+    def origins(self) -> list[str]:
+        return list(self.setting("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", ()))
+
+    @property
+    def regexes(self) -> list[Any]:
+        return list(self.setting("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST", ()))
+
+    @property
+    def allow_all(self) -> bool:
+        return bool(self.setting("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", False))
+
+    @property
+    def credentials(self) -> bool:
+        return bool(self.setting("CORS_ALLOW_CREDENTIALS", None, False))
+
+    @property
+    def urls_regex(self) -> Any:
+        return self.setting("CORS_URLS_REGEX", None, r"^.*$")
+
+    @property
+    def methods(self) -> list[str]:
+        return list(self.setting("CORS_ALLOW_METHODS", None, default_methods))
+
+    @property
+    def allow_headers(self) -> list[str]:
+        return list(self.setting("CORS_ALLOW_HEADERS", None, default_headers))
+
+    @property
+    def private_network(self) -> bool:
+        return bool(self.setting("CORS_ALLOW_PRIVATE_NETWORK", None, False))
+
+    @property
+    def is_preflight(self) -> bool:
+        return self.request.method == "OPTIONS" and self.request.acrm is not None
+
+    # django-cors-headers's view of the case
+    @property
+    def their_path_covered(self) -> bool:
+        return re.match(self.urls_regex, self.request.path) is not None
+
+    @property
+    def our_path_covered(self) -> bool:
+        return re.fullmatch(self.urls_regex, self.request.path) is not None
+
+    def their_origin_allowed(self) -> bool:
+        origin = self.request.origin
+        if not origin:
+            return False
+        try:
+            url = urlsplit(origin)
+        except ValueError:
+            return False
+        if self.allow_all:
+            return True
+        if origin == "null":
+            return "null" in self.origins
+        listed = any(
+            (o.scheme, o.netloc) == (url.scheme, url.netloc) for o in map(urlsplit, self.origins)
+        )
+        return listed or any(re.match(pattern, origin) for pattern in self.regexes)
+
+    def origin_by_prefix_regex_only(self) -> bool:
+        origin = self.request.origin or ""
+        return (
+            not self.allow_all
+            and any(re.match(p, origin) for p in self.regexes)
+            and not any(re.fullmatch(p, origin) for p in self.regexes)
+            and not self._their_exact(origin)
+        )
+
+    def _their_exact(self, origin: str) -> bool:
+        try:
+            url = urlsplit(origin)
+        except ValueError:
+            return False
+        return origin != "null" and any(
+            (o.scheme, o.netloc) == (url.scheme, url.netloc) for o in map(urlsplit, self.origins)
+        )
+
+
+# --- the deviations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One documented difference: when it applies, and how it changes their answer into ours."""
+
+    id: str
+    heading: str
+    applies: Callable[[Case, Answer], bool]
+    change: Callable[[Case, Answer], Answer]
+
+
+DEVIATIONS: list[Deviation] = []
+
+APPLIED: set[str] = set()
+
+
+def expected_answer(case: Case, theirs: Answer) -> tuple[Answer, list[str]]:
+    applied = []
+    expected = theirs
+    for deviation in DEVIATIONS:
+        if deviation.applies(case, expected):
+            changed = deviation.change(case, expected)
+            if changed != expected:
+                applied.append(deviation.id)
+            expected = changed
+    return expected, applied
+
+
+@given(
+    chosen=cors_settings(),
+    request=requests(),
+    vary=st.booleans(),
+    mode=st.sampled_from(("sync", "sync", "async")),
+)
+def test_same_answers_as_django_cors_headers_except_named_deviations(
+    chosen: dict[str, Any], request: Req, vary: bool, mode: str
+) -> None:
+    case = Case(chosen, request, vary, mode)
+    theirs = run(TheirMiddleware, chosen, request, vary, mode)
+    ours = run(OurMiddleware, chosen, request, vary, mode)
+    expected, applied = expected_answer(case, theirs)
+    note(f"settings {chosen}\nrequest {request} vary={vary} {mode}")
+    note(f"theirs   {theirs}\nours     {ours}\nexpected {expected} (deviations: {applied})")
+    APPLIED.update(applied)
+    assert ours == expected
