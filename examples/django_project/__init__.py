@@ -1,8 +1,10 @@
-"""A minimal, real Django project whose ``wsgi.py`` wraps ``get_wsgi_application()``.
+"""A minimal, real Django project that adds CORS with ``wsgi_cors.django.CorsMiddleware``.
 
-The CORS options live in ``settings.py`` as ``CORS_*`` settings, beside the rest of the
-project's configuration, and ``wsgi.py`` reads them with ``CORSMiddleware.from_mapping``::
+The CORS settings are django-cors-headers's (``CORS_ALLOWED_ORIGINS`` and the rest), in
+``settings.py``; ``wsgi.py`` and ``asgi.py`` are Django's own entrypoints::
 
+    python examples/django_project/manage.py check
     python examples/django_project/manage.py runserver 127.0.0.1:8000
     gunicorn examples.django_project.wsgi
+    uvicorn examples.django_project.asgi:application
 """

@@ -1,18 +1,14 @@
-"""The project's WSGI entrypoint: Django's application, wrapped once by CORSMiddleware.
+"""The project's WSGI entrypoint: Django's own; CORS is a ``MIDDLEWARE`` entry in settings.py.
 
-Wrapping here, rather than in a Django middleware, answers preflights before Django's
-URL resolver, CSRF or authentication ever see them.
+gunicorn examples.django_project.wsgi
 """
 
 from __future__ import annotations
 
 import os
 
-from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-
-from wsgi_cors import CORSMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "examples.django_project.settings")
 
-application = CORSMiddleware.from_mapping(get_wsgi_application(), settings)
+application = get_wsgi_application()
