@@ -74,6 +74,8 @@ READING_ORDER = [
     "how-it-decides",
     "security",
     "migrating-from-flask-cors",
+    "django",
+    "migrating-from-django-cors-headers",
     "troubleshooting",
     "cli",
     "deployment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.core.checks import Tags, register
 
-from .checks import check_settings
+from .checks import check_middleware, check_settings
 
 
 class WsgiCorsConfig(AppConfig):  # type: ignore[misc]  # Django is untyped
@@ -15,3 +15,4 @@ class WsgiCorsConfig(AppConfig):  # type: ignore[misc]  # Django is untyped
 
     def ready(self) -> None:
         register(check_settings, Tags.security)
+        register(check_middleware, Tags.security)

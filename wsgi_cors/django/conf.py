@@ -62,6 +62,9 @@ REMOVED = frozenset({"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"})
 
 KNOWN = frozenset(SETTINGS) | frozenset(ALIASES.values())
 
+#: Listed as is in ``CORS_ALLOWED_ORIGINS``, as django-cors-headers accepts it.
+FILE_ORIGIN = "file://"
+
 _BOOLEANS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_ALLOW_PRIVATE_NETWORK")
 _LISTS = (
     "CORS_ALLOWED_ORIGINS",
@@ -156,12 +159,9 @@ def build(settings: object) -> tuple[Built | None, list[Problem]]:
         try:
             policy = Policy.from_options(options)
         except WsgiCorsError as exc:
-            named = _settings_named(str(exc), read_settings)
-            return None, [*problems, _from_error(INVALID_COMBINATION, named, exc)]
+            return None, [*problems, _from_core("error", INVALID_COMBINATION, str(exc), read_settings)]
     found = [
-        _from_message(
-            "warning", SECURITY, _settings_named(str(item.message), read_settings), str(item.message)
-        )
+        _from_core("warning", SECURITY, str(item.message), read_settings)
         for item in caught
         if issubclass(item.category, CORSSecurityWarning)
     ]
@@ -169,8 +169,28 @@ def build(settings: object) -> tuple[Built | None, list[Problem]]:
         # Any origin is this policy's point (a receiver vouched for it): no warning about "*".
         warnings.simplefilter("ignore", CORSSecurityWarning)
         signal_policy = Policy.from_options({**options, "resources": "/*", "origins": "*"})
+    if _file_with_credentials(read_settings):
+        found.append(
+            Problem(
+                "warning",
+                SECURITY,
+                read_settings.names["CORS_ALLOWED_ORIGINS"],
+                f"'{FILE_ORIGIN}' with CORS_ALLOW_CREDENTIALS=True: every local HTML file a user opens "
+                "(a downloaded attachment, say) sends that Origin and may read credentialed responses",
+                f"remove '{FILE_ORIGIN}', or serve the page from an origin you list",
+            )
+        )
     built = Built(policy, signal_policy.resources[0], tuple(found))
     return built, problems + found
+
+
+def _file_with_credentials(read_settings: Settings) -> bool:
+    values = read_settings.values
+    return bool(
+        values["CORS_ALLOW_CREDENTIALS"]
+        and not values["CORS_ALLOW_ALL_ORIGINS"]
+        and FILE_ORIGIN in values["CORS_ALLOWED_ORIGINS"]
+    )
 
 
 def _options(read_settings: Settings) -> dict[str, object]:
@@ -179,7 +199,9 @@ def _options(read_settings: Settings) -> dict[str, object]:
     credentials = values["CORS_ALLOW_CREDENTIALS"]
     all_origins = values["CORS_ALLOW_ALL_ORIGINS"]
     origins: object = (
-        "*" if all_origins else [*values["CORS_ALLOWED_ORIGINS"], *values["CORS_ALLOWED_ORIGIN_REGEXES"]]
+        "*"
+        if all_origins
+        else [*_origin_entries(values["CORS_ALLOWED_ORIGINS"]), *values["CORS_ALLOWED_ORIGIN_REGEXES"]]
     )
     return {
         "resources": _urls_pattern(values["CORS_URLS_REGEX"])
@@ -198,6 +220,18 @@ def _options(read_settings: Settings) -> dict[str, object]:
         # No Access-Control-Allow-Origin on requests without Origin, as django-cors-headers.
         "always_send": False,
     }
+
+
+def file_origin(origin: str) -> bool:
+    """The ``"file://"`` entry of ``CORS_ALLOWED_ORIGINS``: Chrome on Android sends that Origin
+    from local files (crbug.com/991107), where other browsers send ``null``."""
+    return origin == FILE_ORIGIN
+
+
+def _origin_entries(entries: Iterable[str]) -> list[object]:
+    """``CORS_ALLOWED_ORIGINS`` as core ``origins`` entries: ``"file://"``, which is no
+    serialised origin, becomes the exact comparison :func:`file_origin`."""
+    return [file_origin if entry == FILE_ORIGIN else entry for entry in entries]
 
 
 def _urls_pattern(value: str | re.Pattern[str]) -> re.Pattern[str]:
@@ -249,12 +283,15 @@ def _check_each(read_settings: Settings) -> list[Problem]:
     credentials = values["CORS_ALLOW_CREDENTIALS"]
     for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
         name = names[setting]
+        entries = (
+            _origin_entries(values[setting]) if setting == "CORS_ALLOWED_ORIGINS" else list(values[setting])
+        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                compile_origins(list(values[setting]), credentials=credentials, option=name)
+                compile_origins(entries, credentials=credentials, option=name)
         except WsgiCorsError as exc:
-            problems.append(_from_error(INVALID_VALUE, name, exc))
+            problems.append(_from_core("error", INVALID_VALUE, str(exc), read_settings))
     problems.extend(_regexes_in_origins(names["CORS_ALLOWED_ORIGINS"], values["CORS_ALLOWED_ORIGINS"]))
     if "CORS_URLS_REGEX" in read_settings.given:
         try:
@@ -270,7 +307,7 @@ def _check_each(read_settings: Settings) -> list[Problem]:
                 )
             )
         else:
-            problems.extend(_alone("CORS_URLS_REGEX", "resources", pattern))
+            problems.extend(_alone("resources", pattern, read_settings))
     for setting, option in _ALONE.items():
         value = values[setting]
         if option == "max_age":
@@ -279,18 +316,18 @@ def _check_each(read_settings: Settings) -> list[Problem]:
             value = list(value) or None
         else:
             value = list(value)
-        problems.extend(_alone(setting, option, value))
+        problems.extend(_alone(option, value, read_settings))
     return problems
 
 
-def _alone(setting: str, option: str, value: object) -> list[Problem]:
+def _alone(option: str, value: object, read_settings: Settings) -> list[Problem]:
     """The core's verdict on one option by itself, pinned on the setting it came from."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # warnings wait for the whole configuration
             Policy.from_options({option: value})
     except WsgiCorsError as exc:
-        return [_from_error(INVALID_VALUE, setting, exc, option)]
+        return [_from_core("error", INVALID_VALUE, str(exc), read_settings)]
     return []
 
 
@@ -320,9 +357,14 @@ def _regexes_in_origins(name: str, value: Iterable[str]) -> list[Problem]:
     ``CORS_ALLOWED_ORIGIN_REGEXES``. Wildcard hosts (``https://*.example.com``) are fine."""
     problems = []
     for entry in value:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rules = compile_origins([entry], credentials=False, option=name)
+        if entry == FILE_ORIGIN:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                rules = compile_origins([entry], credentials=False, option=name)
+        except WsgiCorsError:
+            continue  # reported with the whole setting
         if rules.patterns and not is_host_wildcard(entry):
             problems.append(
                 Problem(
@@ -376,30 +418,34 @@ def _type_problem(name: str, value: object, problem: str, example: str) -> Probl
     return Problem("error", INVALID_TYPE, name, f"{name}={value!r}: {problem}", f"write {example}")
 
 
-def _from_error(check_id: str, setting: str, exc: Exception, option: str | None = None) -> Problem:
-    return _from_message("error", check_id, setting, str(exc), option)
-
-
-def _from_message(
-    level: Literal["error", "warning"], check_id: str, setting: str, text: str, option: str | None = None
+def _from_core(
+    level: Literal["error", "warning"], check_id: str, text: str, read_settings: Settings
 ) -> Problem:
-    """A core message (``option=value: problem. Fix: fix.``) worded for the Django setting."""
-    if option is not None and text.startswith(f"{option}="):
-        text = setting + text[len(option) :]
-    elif not text.startswith(setting.split(", ")[0]):
-        text = f"{setting}: {text}"
+    """A core message (``option=value: problem. Fix: fix.``) in the project's setting names."""
+    text = _reword(text, read_settings)
+    names = read_settings.names
+    named = [names[setting] for setting in SETTINGS if re.search(rf"\b{names[setting]}\b", text)]
     message, _, fix = text.partition(" Fix: ")
-    return Problem(level, check_id, setting, message.rstrip("."), fix.rstrip(".") or "see docs/django.md")
+    return Problem(
+        level, check_id, ", ".join(named), message.rstrip("."), fix.rstrip(".") or "see docs/django.md"
+    )
 
 
-def _settings_named(text: str, read_settings: Settings) -> str:
-    """The settings a core message about the whole configuration is about (those the
-    project sets, under the names it uses)."""
-    for option, sources in _SOURCES.items():
-        if text.startswith(f"{option}="):
-            given = [read_settings.names[name] for name in sources if name in read_settings.given]
-            return ", ".join(given or [read_settings.names[name] for name in sources])
-    return "CORS settings"
+def _reword(text: str, read_settings: Settings) -> str:
+    """Name the settings where the core's message names its options (``origins=...``)."""
+    values, names = read_settings.values, read_settings.names
+    if values["CORS_ALLOW_ALL_ORIGINS"] is True:
+        text = text.replace("origins='*'", f"{names['CORS_ALLOW_ALL_ORIGINS']}=True")
+    for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
+        entries = values[setting] if isinstance(values[setting], list | tuple) else ()
+        for entry in entries:
+            label = entry.pattern if isinstance(entry, re.Pattern) else entry
+            text = text.replace(f"origins={label!r}", f"{names[setting]}={label!r}")
+    for option, settings in _SOURCES.items():
+        given = [names[setting] for setting in settings if setting in read_settings.given]
+        replacement = "/".join(given or [names[setting] for setting in settings])
+        text = re.sub(rf"(?<![\w.]){option}=", f"{replacement}=", text)
+    return text
 
 
 #: Formats a problem for an exception or a log line.
