@@ -16,9 +16,10 @@ package named ``corsheaders``, first on the path, re-exports our public names
 
 Not run, because they pin django-cors-headers's internals rather than its public behaviour
 (:data:`INTERNAL`): the tests that call ``corsheaders.checks.check_settings()`` directly and
-compare its ``corsheaders.E0xx`` ids and texts (the ones running ``manage.py check`` do run),
-the tests of the private ``corsheaders.conf`` settings shadow, and the test of the private
-``request._cors_enabled`` attribute.
+compare its ``corsheaders.E0xx`` ids and texts (the ones running ``manage.py check`` do run)
+and the test of the private ``request._cors_enabled`` attribute. ``test_conf.py`` reads the
+private ``corsheaders.conf.conf``; it runs against an attribute view of our settings reader
+(``wsgi_cors.django.conf.read``), so the old alias names and their precedence are checked.
 
 Every failure must be one of :data:`DEVIATIONS`, each pinned to the heading of
 ``docs/migrating-from-django-cors-headers.md`` that explains why we answer differently; the exit
@@ -38,6 +39,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+GUIDE = REPOSITORY / "docs" / "migrating-from-django-cors-headers.md"
 DEFAULT_VERSIONS = ("4.1.0",)
 
 #: The stand-in for django-cors-headers's package, built at run time.
@@ -59,21 +61,34 @@ ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = "access-control-allow-private-network"
     "defaults.py": "from wsgi_cors.django.defaults import default_headers, default_methods  # noqa: F401\n",
     # Imported at the top of test_checks.py; the tests that call it directly are not run (INTERNAL).
     "checks.py": "from wsgi_cors.django.checks import check_settings  # noqa: F401\n",
-    "conf.py": "conf = None  # the private settings shadow; its tests are not run\n",
+    # The settings shadow that test_conf.py reads: each attribute from our settings reader, so the
+    # old aliases and their precedence are ours.
+    "conf.py": """from django.conf import settings
+
+from wsgi_cors.django.conf import read
+
+
+class _Conf:
+    def __getattr__(self, name):
+        return read(settings).values[name]
+
+
+conf = _Conf()
+""",
 }
 
 #: The test project the sdist does not ship, written from what its tests use.
 PROJECT = {
     "__init__.py": "",
-    "settings.py": '''SECRET_KEY = "test-only-not-secret"
+    "settings.py": """SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["*"]
 INSTALLED_APPS = ["wsgi_cors.django"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 ROOT_URLCONF = "tests.urls"
 MIDDLEWARE = ["wsgi_cors.django.CorsMiddleware"]
 USE_TZ = True
-''',
-    "urls.py": '''from django.urls import path
+""",
+    "urls.py": """from django.urls import path
 
 from tests import views
 
@@ -83,8 +98,8 @@ urlpatterns = [
     path("unauthorized/", views.unauthorized),
     path("delete-enabled/", views.drops_private_attribute),
 ]
-''',
-    "views.py": '''from django.http import HttpResponse
+""",
+    "views.py": """from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 
@@ -104,8 +119,8 @@ def unauthorized(request):
 def drops_private_attribute(request):
     vars(request).pop("_cors_enabled", None)
     return HttpResponse()
-''',
-    "utils.py": '''from contextlib import contextmanager
+""",
+    "utils.py": """from contextlib import contextmanager
 
 from django.test.utils import modify_settings
 
@@ -127,8 +142,8 @@ def temporary_check_request_hander(handler):
         yield
     finally:
         check_request_enabled.disconnect(handler)
-''',
-    "conftest.py": '''import os
+""",
+    "conftest.py": """import os
 
 import django
 from django.test.utils import setup_test_environment
@@ -136,13 +151,12 @@ from django.test.utils import setup_test_environment
 os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
 django.setup()
 setup_test_environment()
-''',
+""",
 }
 
 #: ``file::Class::test`` of tests that pin internals, with the reason they are not run.
 _CHECK_IDS = "calls the internal corsheaders.checks.check_settings() and compares its corsheaders.E0xx ids"
 INTERNAL: Mapping[str, str] = {
-    "tests/test_conf.py": "the private corsheaders.conf settings shadow",
     "tests/test_middleware.py::CorsMiddlewareTests::test_cors_enabled_is_attached_and_bool": (
         "the private request._cors_enabled attribute"
     ),
@@ -181,11 +195,26 @@ INTERNAL: Mapping[str, str] = {
     },
 }
 
+_VARY_SPELLING = "`Vary: Origin` is spelled with a capital O (`vary-spelling`)"
+_VARY_PREFLIGHT = "Preflight answers vary on the request method and headers (`vary-preflight`)"
+_ECHO = "`Access-Control-Allow-Headers` names the requested headers (`allow-headers-echo`)"
+_PNA = "Private Network Access only on granted preflights (`private-network`)"
+_MIDDLEWARE = "tests/test_middleware.py::CorsMiddlewareTests::"
+
 #: Each deliberate difference, as ``file::Class::test`` -> the migration guide heading; by
 #: exact version, else by major version.
 DEVIATIONS: Mapping[str, Mapping[str, str]] = {
-    "4": {},
-    "3": {},
+    "4": {
+        f"{_MIDDLEWARE}test_get_origin_vary_by_default": _VARY_SPELLING,
+        f"{_MIDDLEWARE}test_allow_all_origins_get": _VARY_SPELLING,
+        f"{_MIDDLEWARE}test_allow_all_origins_options": _VARY_PREFLIGHT,
+        # A preflight that asks for no header gets no Access-Control-Allow-Headers.
+        f"{_MIDDLEWARE}test_options_allowed_origin": _ECHO,
+        f"{_MIDDLEWARE}test_async_options_allowed_origin": _ECHO,
+        f"{_MIDDLEWARE}test_options_no_max_age": _ECHO,
+        # A GET asking for Private Network Access gets no Access-Control-Allow-Private-Network.
+        f"{_MIDDLEWARE}test_allow_private_network_added_if_enabled_and_requested": _PNA,
+    },
 }
 
 
@@ -305,7 +334,12 @@ def check_version(version: str) -> bool:
     stale = [test for test in expected if outcomes.get(test) != "failed"]
     for test in stale:
         print(f"  listed as a deviation but {outcomes.get(test, 'not run')}: {test}")
-    return bool(outcomes) and not unexpected and not stale
+    lines = GUIDE.read_text(encoding="utf-8").splitlines()
+    headings = {line.removeprefix("### ") for line in lines if line.startswith("### ")}
+    missing = sorted(set(expected.values()) - headings)
+    for heading in missing:
+        print(f"  no such heading in {GUIDE.name}: {heading}")
+    return bool(outcomes) and not unexpected and not stale and not missing
 
 
 def main(argv: Sequence[str] | None = None) -> int:
