@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -64,19 +65,25 @@ SERVERS = {
 
 
 @pytest.fixture(params=sorted(SERVERS), scope="module")
-def port(request: pytest.FixtureRequest) -> object:
+def port(request: pytest.FixtureRequest) -> Iterator[int]:
     command, listening = SERVERS[request.param]
     environ = _environment(DJANGO_SETTINGS_MODULE="examples.django_project.settings")
     with serving(command(), environ, listening) as bound:
         yield bound
 
 
-def preflight(port: int, origin: str, method: str = "PUT", headers: str = "content-type") -> tuple:
+def preflight(
+    port: int, origin: str, method: str = "PUT", headers: str = "content-type"
+) -> tuple[int, dict[str, str], bytes]:
     return request(
         port,
         "OPTIONS",
         "/api/items",
-        {"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers},
+        {
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
     )
 
 
