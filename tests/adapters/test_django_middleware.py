@@ -5,10 +5,15 @@ Settings are django-cors-headers's names; every test states the ones it relies o
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+from django.http import HttpResponse
+
 from .django_support import ALLOWED, CALLS, REFUSED, Client, cors_headers, cors_settings, preflight
 
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-DEFAULT_METHODS = "DELETE, GET, OPTIONS, PATCH, POST, PUT"
+DEFAULT_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 
 
 def test_preflight_is_answered_without_the_view_or_the_middleware_below() -> None:
@@ -79,3 +84,50 @@ def test_allow_all_origins_answers_star() -> None:
             "Access-Control-Allow-Origin": "*",
             "Vary": "Accept-Language, Origin",
         }
+
+
+def test_decisions_are_logged_at_debug_with_request_values_quoted(caplog: pytest.LogCaptureFixture) -> None:
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED]), caplog.at_level(logging.DEBUG, logger="wsgi_cors"):
+        Client().get("/api/items", headers={"origin": "https://evil.example\u2028"})
+    [record] = [record for record in caplog.records if record.name == "wsgi_cors"]
+    assert record.getMessage() == (
+        "'GET' '/api/items' from origin 'https://evil.example\\u2028': resource '/*', refused: "
+        "Origin holds a control character, a space, a comma or non-ASCII text"
+    )
+
+
+def test_an_unknown_setting_is_logged_at_start_up(caplog: pytest.LogCaptureFixture) -> None:
+    with (
+        cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ORIGIN=[ALLOWED]),
+        caplog.at_level(logging.WARNING),
+    ):
+        Client().get("/api/items")
+    assert "CORS_ORIGIN is not a setting wsgi_cors.django reads. Fix: " in caplog.text
+
+
+def test_cors_does_not_pass_csrf_for_an_untrusted_origin() -> None:
+    # The browser can read the refusal (the grant is there), but Django refuses the POST.
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ALLOW_CREDENTIALS=True):
+        response = csrf_post()
+        assert response.status_code == 403
+        assert response["Access-Control-Allow-Origin"] == ALLOWED
+        assert CALLS == []
+
+
+def test_csrf_trusted_origins_lets_the_cross_origin_post_through() -> None:
+    with cors_settings(
+        CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ALLOW_CREDENTIALS=True, CSRF_TRUSTED_ORIGINS=[ALLOWED]
+    ):
+        response = csrf_post()
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == ALLOWED
+        assert CALLS == [("items", "POST")]
+
+
+def csrf_post() -> HttpResponse:
+    """A cross-origin POST as a page sends it: session cookies and the CSRF token header."""
+    http = Client(enforce_csrf_checks=True)
+    token = "a" * 32
+    http.cookies["csrftoken"] = token
+    response: HttpResponse = http.post("/api/items", headers={"origin": ALLOWED, "x-csrftoken": token})
+    return response

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
 
 from wsgi_cors import CORSSecurityWarning
 from wsgi_cors.django import CorsMiddleware
@@ -53,7 +55,10 @@ def test_a_header_outside_cors_allow_headers_is_refused() -> None:
 
 def test_allowed_methods_are_listed_and_others_refused() -> None:
     with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ALLOW_METHODS=["GET", "POST"]):
-        assert preflight(Client(), "/api/items", method="POST")["Access-Control-Allow-Methods"] == "GET, POST"
+        assert (
+            preflight(Client(), "/api/items", method="POST")["Access-Control-Allow-Methods"]
+            == "GET, HEAD, POST"
+        )
         assert "Access-Control-Allow-Origin" not in preflight(Client(), "/api/items", method="DELETE")
 
 
@@ -254,3 +259,86 @@ def test_settings_are_read_once_not_per_request() -> None:
         # Changed behind Django's back (no setting_changed): the running policy stays.
         settings.CORS_ALLOWED_ORIGINS = [REFUSED]
         assert allow_origin_with(http, ALLOWED) == ALLOWED
+
+
+def test_head_is_allowed_wherever_get_is() -> None:
+    # django-cors-headers's default methods lack HEAD, yet it granted this preflight.
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED]):
+        response = preflight(Client(), "/api/items", method="HEAD", headers="authorization")
+        assert response["Access-Control-Allow-Origin"] == ALLOWED
+        assert response["Access-Control-Allow-Methods"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ALLOW_METHODS=["PUT"]):
+        assert "Access-Control-Allow-Origin" not in preflight(Client(), "/api/items", method="HEAD")
+
+
+def test_null_listed_beside_allow_all_is_granted_with_credentials() -> None:
+    with (
+        pytest.warns(CORSSecurityWarning) as warned,
+        cors_settings(
+            CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True, CORS_ALLOWED_ORIGINS=["null"]
+        ),
+    ):
+        response = Client().get("/api/items", headers={"origin": "null"})
+    assert any("'null'" in str(warning.message) for warning in warned)
+    assert response["Access-Control-Allow-Origin"] == "null"
+    assert response["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_allow_all_with_credentials_does_not_grant_an_unlisted_null() -> None:
+    with (
+        pytest.warns(CORSSecurityWarning),
+        cors_settings(CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True),
+    ):
+        response = Client().get("/api/items", headers={"origin": "null"})
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_set_is_a_list_setting() -> None:
+    with cors_settings(CORS_ALLOWED_ORIGINS={ALLOWED}, CORS_EXPOSE_HEADERS=frozenset({"X-Request-Id"})):
+        response = Client().get("/api/items", headers={"origin": ALLOWED})
+        assert response["Access-Control-Allow-Origin"] == ALLOWED
+        assert response["Access-Control-Expose-Headers"] == "X-Request-Id"
+
+
+def test_a_generator_is_refused_since_it_reads_empty_the_second_time() -> None:
+    with (
+        cors_settings(CORS_ALLOWED_ORIGINS=(origin for origin in [ALLOWED])),
+        pytest.raises(
+            ImproperlyConfigured, match=r"CORS_ALLOWED_ORIGINS=<generator .*: expected a list or tuple"
+        ),
+    ):
+        CorsMiddleware(lambda request: None)
+
+
+def test_requests_during_a_settings_change_get_one_configuration_or_the_other() -> None:
+    """The policy is replaced whole: a request sees the old one or the new one, never a mix."""
+    factory = RequestFactory()
+    answers: list[tuple[str | None, str | None]] = []
+    failures: list[BaseException] = []
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_EXPOSE_HEADERS=["X-Old"]):
+        middleware = CorsMiddleware(lambda request: HttpResponse())
+
+        def ask() -> None:
+            try:
+                for _ in range(200):
+                    response = middleware(factory.get("/api/items", headers={"origin": ALLOWED}))
+                    answers.append(
+                        (
+                            response.get("Access-Control-Allow-Origin"),
+                            response.get("Access-Control-Expose-Headers"),
+                        )
+                    )
+            except BaseException as exc:  # reported below, with the thread's traceback
+                failures.append(exc)
+
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for _ in range(20):
+            with override_settings(CORS_EXPOSE_HEADERS=["X-New"]):
+                pass
+        for thread in threads:
+            thread.join(timeout=60)
+    assert failures == []
+    assert len(answers) == 800
+    assert set(answers) <= {(ALLOWED, "X-Old"), (ALLOWED, "X-New")}

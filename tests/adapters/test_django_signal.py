@@ -84,7 +84,7 @@ def test_a_yes_enables_a_path_outside_cors_urls_regex_with_a_preflight_answer() 
         assert response.status_code == 200
         assert cors_headers(response) == {
             "Access-Control-Allow-Origin": REFUSED,
-            "Access-Control-Allow-Methods": "DELETE, GET, OPTIONS, PATCH, POST, PUT",
+            "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
             "Access-Control-Max-Age": "7200",
             "Vary": PREFLIGHT_VARY,
         }

@@ -16,10 +16,11 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal, NamedTuple
 
 from ..errors import CORSSecurityWarning, WsgiCorsError
+from ..fetch import NULL_ORIGIN
 from ..origins import compile_origins, is_host_wildcard
 from ..policy import Policy, ResourcePolicy
 from .defaults import default_headers, default_methods
@@ -125,7 +126,6 @@ class Built(NamedTuple):
     #: The policy of a request that a ``check_request_enabled`` receiver enabled: the
     #: configured options, with any well-formed origin allowed.
     signal_resource: ResourcePolicy
-    warnings: tuple[Problem, ...]
 
 
 def read(settings: object) -> Settings:
@@ -180,7 +180,7 @@ def build(settings: object) -> tuple[Built | None, list[Problem]]:
                 f"remove '{FILE_ORIGIN}', or serve the page from an origin you list",
             )
         )
-    built = Built(policy, signal_policy.resources[0], tuple(found))
+    built = Built(policy, signal_policy.resources[0])
     return built, problems + found
 
 
@@ -198,11 +198,12 @@ def _options(read_settings: Settings) -> dict[str, object]:
     values = read_settings.values
     credentials = values["CORS_ALLOW_CREDENTIALS"]
     all_origins = values["CORS_ALLOW_ALL_ORIGINS"]
-    origins: object = (
-        "*"
-        if all_origins
-        else [*_origin_entries(values["CORS_ALLOWED_ORIGINS"]), *values["CORS_ALLOWED_ORIGIN_REGEXES"]]
-    )
+    origins: object
+    if all_origins:
+        # "*" never grants "null" with credentials; a "null" listed beside it still does.
+        origins = ["*", *(entry for entry in values["CORS_ALLOWED_ORIGINS"] if entry == NULL_ORIGIN)]
+    else:
+        origins = [*_origin_entries(values["CORS_ALLOWED_ORIGINS"]), *values["CORS_ALLOWED_ORIGIN_REGEXES"]]
     return {
         "resources": _urls_pattern(values["CORS_URLS_REGEX"])
         if "CORS_URLS_REGEX" in read_settings.given
@@ -210,7 +211,7 @@ def _options(read_settings: Settings) -> dict[str, object]:
         "origins": origins,
         # django-cors-headers answers "*" to every origin unless credentials are allowed.
         "send_wildcard": all_origins and not credentials,
-        "methods": list(values["CORS_ALLOW_METHODS"]),
+        "methods": with_head(values["CORS_ALLOW_METHODS"]),
         "allow_headers": list(values["CORS_ALLOW_HEADERS"]),
         "expose_headers": list(values["CORS_EXPOSE_HEADERS"]) or None,
         "supports_credentials": credentials,
@@ -232,6 +233,19 @@ def _origin_entries(entries: Iterable[str]) -> list[object]:
     """``CORS_ALLOWED_ORIGINS`` as core ``origins`` entries: ``"file://"``, which is no
     serialised origin, becomes the exact comparison :func:`file_origin`."""
     return [file_origin if entry == FILE_ORIGIN else entry for entry in entries]
+
+
+def with_head(methods: Iterable[str]) -> list[str]:
+    """``CORS_ALLOW_METHODS``, with ``HEAD`` wherever ``GET`` is allowed.
+
+    Django answers ``HEAD`` with the ``GET`` view, and django-cors-headers (whose default
+    methods lack ``HEAD``) never refuses a preflight for its method, so a ``HEAD`` request with
+    an ``Authorization`` header worked there; Fetch lets a safelisted method through whatever
+    ``Access-Control-Allow-Methods`` lists, once the preflight is granted.
+    """
+    listed = list(methods)
+    upper = {method.upper() for method in listed}
+    return [*listed, "HEAD"] if "GET" in upper and "HEAD" not in upper else listed
 
 
 def _urls_pattern(value: str | re.Pattern[str]) -> re.Pattern[str]:
@@ -312,6 +326,8 @@ def _check_each(read_settings: Settings) -> list[Problem]:
         value = values[setting]
         if option == "max_age":
             value = value or None
+        elif option == "methods":
+            value = with_head(value)
         elif option == "expose_headers":
             value = list(value) or None
         else:
@@ -334,7 +350,8 @@ def _alone(option: str, value: object, read_settings: Settings) -> list[Problem]
 def _list_problem(name: str, value: object) -> Problem | None:
     # A string is iterable, but a string here is a mistake: django-cors-headers would read
     # "https://a.example" as a list of one-character origins.
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    # An iterator (a generator) is empty once read, and settings are read more than once.
+    if isinstance(value, str | bytes | Mapping | Iterator) or not isinstance(value, Iterable):
         example = f"[{value!r}]" if isinstance(value, str) else "['...']"
         return _type_problem(name, value, "expected a list or tuple", f"{name} = {example}")
     allowed: tuple[type, ...] = (

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 
 from ..errors import CORSSecurityWarning
 from ..fetch import wsgi_path_info
-from ..middleware import merge_headers
+from ..middleware import _trace, merge_headers
 from ..policy import ORIGIN, Decision, Refusal, ResourcePolicy, decide
 from . import conf
 from .signals import check_request_enabled
@@ -92,6 +92,8 @@ class CorsMiddleware:
         if plan is None:
             return self.get_response(request)
         resource, decision = plan
+        if _log.isEnabledFor(logging.DEBUG) and ORIGIN in request.META:
+            _trace(request.META, resource, decision)
         if decision.answer:
             return _preflight_response(resource, decision)
         response = self.get_response(request)
@@ -106,6 +108,8 @@ class CorsMiddleware:
             response: HttpResponseBase = await self.get_response(request)
             return response
         resource, decision = plan
+        if _log.isEnabledFor(logging.DEBUG) and ORIGIN in request.META:
+            _trace(request.META, resource, decision)
         if decision.answer:
             return _preflight_response(resource, decision)
         response = await self.get_response(request)
