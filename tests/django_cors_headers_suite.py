@@ -245,6 +245,9 @@ def fetch_tests(version: str, into: Path) -> tuple[str, Path]:
         tar.extractall(into / "unpacked", members=members, filter="data")
     (root,) = (into / "unpacked").iterdir()
     exact = root.name.rsplit("-", 1)[1]
+    if int(exact.split(".", 1)[0]) < 4:
+        # 3.x's tests call other URLs and test features 4.0 removed (CORS_REPLACE_HTTPS_REFERER).
+        raise SystemExit(f"django-cors-headers {exact}: only the 4.x tests run on this test project")
     tests = root / "tests"
     for name, text in PROJECT.items():
         (tests / name).write_text(text)
