@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from .django_support import ALLOWED, CALLS, REFUSED, Client, cors_headers, cors_settings, preflight
 
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-DEFAULT_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+DEFAULT_METHODS = "DELETE, GET, OPTIONS, PATCH, POST, PUT"
 
 
 def test_preflight_is_answered_without_the_view_or_the_middleware_below() -> None:

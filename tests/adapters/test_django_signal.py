@@ -3,6 +3,7 @@ and what it can never grant."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -84,7 +85,7 @@ def test_a_yes_enables_a_path_outside_cors_urls_regex_with_a_preflight_answer() 
         assert response.status_code == 200
         assert cors_headers(response) == {
             "Access-Control-Allow-Origin": REFUSED,
-            "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+            "Access-Control-Allow-Methods": "DELETE, GET, OPTIONS, PATCH, POST, PUT",
             "Access-Control-Max-Age": "7200",
             "Vary": PREFLIGHT_VARY,
         }
@@ -143,3 +144,16 @@ def test_a_failing_receiver_fails_the_request_as_in_django_cors_headers() -> Non
         client = Client(raise_request_exception=True)
         with pytest.raises(RuntimeError, match="receiver bug"):
             client.get("/api/items", headers={"origin": REFUSED})
+
+
+def test_a_path_no_receiver_enabled_is_logged_as_such(caplog: pytest.LogCaptureFixture) -> None:
+    with (
+        cors_settings(CORS_URLS_REGEX=r"^/api/", CORS_ALLOWED_ORIGINS=[ALLOWED]),
+        receiver(lambda request: False),
+        caplog.at_level(logging.DEBUG, logger="wsgi_cors"),
+    ):
+        Client().get("/public", headers={"origin": ALLOWED})
+    assert [record.getMessage() for record in caplog.records if record.name == "wsgi_cors"] == [
+        "'GET' '/public' from origin 'https://app.example.com': outside CORS_URLS_REGEX, and no "
+        "check_request_enabled receiver enabled it"
+    ]

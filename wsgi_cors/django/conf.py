@@ -211,7 +211,7 @@ def _options(read_settings: Settings) -> dict[str, object]:
         "origins": origins,
         # django-cors-headers answers "*" to every origin unless credentials are allowed.
         "send_wildcard": all_origins and not credentials,
-        "methods": with_head(values["CORS_ALLOW_METHODS"]),
+        "methods": list(values["CORS_ALLOW_METHODS"]),
         "allow_headers": list(values["CORS_ALLOW_HEADERS"]),
         "expose_headers": list(values["CORS_EXPOSE_HEADERS"]) or None,
         "supports_credentials": credentials,
@@ -233,19 +233,6 @@ def _origin_entries(entries: Iterable[str]) -> list[object]:
     """``CORS_ALLOWED_ORIGINS`` as core ``origins`` entries: ``"file://"``, which is no
     serialised origin, becomes the exact comparison :func:`file_origin`."""
     return [file_origin if entry == FILE_ORIGIN else entry for entry in entries]
-
-
-def with_head(methods: Iterable[str]) -> list[str]:
-    """``CORS_ALLOW_METHODS``, with ``HEAD`` wherever ``GET`` is allowed.
-
-    Django answers ``HEAD`` with the ``GET`` view, and django-cors-headers (whose default
-    methods lack ``HEAD``) never refuses a preflight for its method, so a ``HEAD`` request with
-    an ``Authorization`` header worked there; Fetch lets a safelisted method through whatever
-    ``Access-Control-Allow-Methods`` lists, once the preflight is granted.
-    """
-    listed = list(methods)
-    upper = {method.upper() for method in listed}
-    return [*listed, "HEAD"] if "GET" in upper and "HEAD" not in upper else listed
 
 
 def _urls_pattern(value: str | re.Pattern[str]) -> re.Pattern[str]:
@@ -326,8 +313,6 @@ def _check_each(read_settings: Settings) -> list[Problem]:
         value = values[setting]
         if option == "max_age":
             value = value or None
-        elif option == "methods":
-            value = with_head(value)
         elif option == "expose_headers":
             value = list(value) or None
         else:

@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from ..errors import CORSSecurityWarning
 from ..fetch import wsgi_path_info
 from ..middleware import _trace, merge_headers
-from ..policy import ORIGIN, Decision, Refusal, ResourcePolicy, decide
+from ..policy import ORIGIN, Decision, Kind, Refusal, ResourcePolicy, decide
 from . import conf
 from .signals import check_request_enabled
 
@@ -93,7 +93,7 @@ class CorsMiddleware:
             return self.get_response(request)
         resource, decision = plan
         if _log.isEnabledFor(logging.DEBUG) and ORIGIN in request.META:
-            _trace(request.META, resource, decision)
+            _trace_plan(request, resource, decision)
         if decision.answer:
             return _preflight_response(resource, decision)
         response = self.get_response(request)
@@ -109,7 +109,7 @@ class CorsMiddleware:
             return response
         resource, decision = plan
         if _log.isEnabledFor(logging.DEBUG) and ORIGIN in request.META:
-            _trace(request.META, resource, decision)
+            _trace_plan(request, resource, decision)
         if decision.answer:
             return _preflight_response(resource, decision)
         response = await self.get_response(request)
@@ -156,6 +156,19 @@ def _plan(built: conf.Built, request: HttpRequest) -> tuple[Plan | None, Plan | 
     if ORIGIN not in meta:
         return unenabled, None
     return unenabled, _alternative(signal_resource, meta)
+
+
+def _trace_plan(request: HttpRequest, resource: ResourcePolicy, decision: Decision) -> None:
+    if decision.kind is Kind.NO_ORIGIN:
+        # The request has an Origin: this is the plan of a path no receiver enabled.
+        _log.debug(
+            "%r %r from origin %r: outside CORS_URLS_REGEX, and no check_request_enabled receiver enabled it",
+            request.method,
+            request.path_info,
+            request.META.get(ORIGIN),
+        )
+    else:
+        _trace(request.META, resource, decision)
 
 
 def _alternative(signal_resource: ResourcePolicy, meta: Any) -> Plan | None:
