@@ -197,7 +197,7 @@ INTERNAL: Mapping[str, str] = {
 
 _VARY_SPELLING = "`Vary: Origin` is spelled with a capital O (`vary-spelling`)"
 _VARY_PREFLIGHT = "Preflight answers vary on the request method and headers (`vary-preflight`)"
-_ECHO = "`Access-Control-Allow-Headers` names the requested headers (`allow-headers-echo`)"
+_ECHO = "`Access-Control-Allow-Headers` names the requested headers (`allow-headers-requested`)"
 _PNA = "Private Network Access only on granted preflights (`private-network`)"
 _MIDDLEWARE = "tests/test_middleware.py::CorsMiddlewareTests::"
 

@@ -308,6 +308,7 @@ GRANT_HEADERS = (
 )
 PREFLIGHT_ONLY = ("access-control-allow-methods", "access-control-allow-headers", "access-control-max-age")
 UNSAFE_IN_ORIGIN = frozenset("\t\r\n\0 ,")
+SAFELISTED_METHODS = frozenset({"GET", "HEAD", "POST"})
 
 
 @dataclass(frozen=True)
@@ -439,6 +440,11 @@ def _preflight_refused(case: Case) -> bool:
     return acrm.upper() not in case.methods or not set(case.requested_headers) <= case.allow_headers
 
 
+def _safelisted_unlisted(case: Case) -> bool:
+    acrm = case.request.acrm or ""
+    return acrm in SAFELISTED_METHODS and acrm not in case.methods
+
+
 def _echo_requested(case: Case, theirs: Answer) -> Answer:
     return theirs.having(access_control_allow_headers=frozenset(case.requested_headers) or None)
 
@@ -495,7 +501,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
         _refuse,
     ),
     Deviation(
-        "exact-origins",  # the whole serialised origin, not the scheme and host of any URL
+        "exact-origin",  # the whole serialised origin, not the scheme and host of any URL
         lambda case, theirs: (
             _origin_present(case) and _granted(theirs) and not case.allow_all and not case.our_origin_ok()
         ),
@@ -509,14 +515,14 @@ DEVIATIONS: tuple[Deviation, ...] = (
         _refuse,
     ),
     Deviation(
-        "exact-origins",  # compared case-insensitively, as serialised origins
+        "origin-case",
         lambda case, theirs: (
             _origin_present(case) and not _granted(theirs) and not case.allow_all and case.our_origin_ok()
         ),
         _grant,
     ),
     Deviation(
-        "exact-origins",  # allow-all: even an Origin django-cors-headers cannot parse as a URL
+        "allow-all-any-origin",  # even an Origin django-cors-headers cannot parse as a URL
         lambda case, theirs: (
             _origin_present(case) and not _granted(theirs) and case.allow_all and case.our_origin_ok()
         ),
@@ -524,18 +530,23 @@ DEVIATIONS: tuple[Deviation, ...] = (
     ),
     # Preflights.
     Deviation(
-        "preflight-refusal-total",  # the requested method and headers are checked too
+        "preflight-safelisted-method",  # GET, HEAD, POST: browsers pass them, we want them listed
+        lambda case, theirs: _granted_preflight(case, theirs) and _safelisted_unlisted(case),
+        _refuse,
+    ),
+    Deviation(
+        "preflight-checks-request",
         lambda case, theirs: _granted_preflight(case, theirs) and _preflight_refused(case),
         _refuse,
     ),
-    Deviation("allow-headers-echo", _granted_preflight, _echo_requested),
+    Deviation("allow-headers-requested", _granted_preflight, _echo_requested),
     Deviation(
-        "preflight-headers-only",  # no Access-Control-Expose-Headers on preflights
+        "no-expose-on-preflight",
         _granted_preflight,
         lambda case, theirs: theirs.without("access-control-expose-headers"),
     ),
     Deviation(
-        "max-age-default",
+        "default-max-age",
         lambda case, theirs: _granted_preflight(case, theirs) and "CORS_PREFLIGHT_MAX_AGE" not in case.chosen,
         _default_max_age,
     ),
@@ -546,7 +557,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
     ),
     # Other requests.
     Deviation(
-        "preflight-headers-only",  # OPTIONS without Access-Control-Request-Method: no preflight headers
+        "plain-options",  # OPTIONS without Access-Control-Request-Method: no preflight headers
         lambda case, theirs: (
             _origin_present(case) and case.request.method == "OPTIONS" and not case.is_preflight
         ),
@@ -580,7 +591,19 @@ def expected_answer(case: Case, theirs: Answer) -> tuple[Answer, list[str]]:
     return expected, applied
 
 
-# The attacks each origin deviation exists for, whatever the generator draws.
+# The cases the rarer deviations exist for, whatever the generator draws.
+@example(
+    chosen={"CORS_ALLOWED_ORIGINS": [A]},
+    request=Req("GET", "/api/items", "https://a.example/"),
+    vary=False,
+    mode="sync",
+)
+@example(
+    chosen={"CORS_ALLOWED_ORIGINS": [A]},
+    request=Req("OPTIONS", "/api/items", A, "HEAD", "authorization"),
+    vary=False,
+    mode="sync",
+)
 @example(
     chosen={"CORS_ALLOWED_ORIGIN_REGEXES": [r"https://d\.example"]},
     request=Req("GET", "/api/items", "https://d.example.evil.net"),
