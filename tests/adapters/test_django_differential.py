@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corsheaders import checks as their_checks
 from corsheaders import signals as corsheaders_signals
 from corsheaders.defaults import default_headers, default_methods
 from corsheaders.middleware import CorsMiddleware as TheirMiddleware
@@ -44,6 +45,7 @@ from hypothesis import strategies as st
 
 from wsgi_cors import CORSSecurityWarning
 from wsgi_cors.django import CorsMiddleware as OurMiddleware
+from wsgi_cors.django import checks as our_checks
 from wsgi_cors.django import signals as ours_signals
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migrating-from-django-cors-headers.md"
@@ -658,6 +660,8 @@ def test_every_deviation_has_its_heading_in_the_migration_guide() -> None:
 
 #: The guide headings the tests below pin, beside those of :data:`DEVIATIONS`.
 TARGETED = (
+    "check-ids",
+    "unknown-settings",
     "view-allow-origin-wins",
     "host-wildcard",
     "regex-in-allowed-origins",
@@ -764,3 +768,66 @@ def test_a_new_setting_name_wins_over_its_old_alias_in_both() -> None:
     for origin, granted in ((A, A), (B, None)):
         theirs, ours = both(chosen, Req("GET", "/api/items", origin), plain_view)
         assert theirs.get("Access-Control-Allow-Origin") == ours.get("Access-Control-Allow-Origin") == granted
+
+
+# --- system checks: the same settings refused, under other ids (`check-ids`) -------------------
+
+CHECKED_SETTINGS: list[dict[str, Any]] = [
+    {"CORS_ALLOW_HEADERS": object},
+    {"CORS_ALLOW_HEADERS": [object]},
+    {"CORS_ALLOW_METHODS": object},
+    {"CORS_ALLOW_METHODS": [object]},
+    {"CORS_ALLOW_CREDENTIALS": object},
+    {"CORS_ALLOW_PRIVATE_NETWORK": object},
+    {"CORS_PREFLIGHT_MAX_AGE": "10"},
+    {"CORS_PREFLIGHT_MAX_AGE": -1},
+    {"CORS_ALLOW_ALL_ORIGINS": object},
+    {"CORS_ORIGIN_ALLOW_ALL": object},
+    {"CORS_ALLOWED_ORIGINS": object},
+    {"CORS_ALLOWED_ORIGINS": [object]},
+    {"CORS_ORIGIN_WHITELIST": object},
+    {"CORS_ALLOWED_ORIGINS": ["example.com"]},
+    {"CORS_ORIGIN_WHITELIST": ["example.com"]},
+    {"CORS_ALLOWED_ORIGINS": ["https://"]},
+    {"CORS_ALLOWED_ORIGINS": ["https://example.com/foobar"]},
+    {"CORS_ORIGIN_WHITELIST": ["https://example.com/foobar"]},
+    {"CORS_ALLOWED_ORIGIN_REGEXES": object},
+    {"CORS_ORIGIN_REGEX_WHITELIST": object},
+    {"CORS_EXPOSE_HEADERS": object},
+    {"CORS_EXPOSE_HEADERS": [object]},
+    {"CORS_URLS_REGEX": object},
+]
+
+
+def levels(messages: list[Any]) -> list[str]:
+    return ["error" if message.is_serious() else "warning" for message in messages]
+
+
+@pytest.mark.parametrize("chosen", CHECKED_SETTINGS, ids=lambda chosen: repr(chosen)[:60])
+def test_our_checks_refuse_what_theirs_refuse(chosen: dict[str, Any]) -> None:
+    with cors_settings_only(chosen):
+        assert levels(their_checks.check_settings()) == ["error"]
+        ours = our_checks.check_settings()
+    assert "error" in levels(ours)
+    assert all(message.id.startswith("wsgi_cors.") for message in ours)
+
+
+@pytest.mark.parametrize("removed", ["CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"])
+def test_removed_settings_are_warnings_not_errors(removed: str) -> None:
+    with cors_settings_only({removed: "something"}):
+        assert levels(their_checks.check_settings()) == ["error"]
+        assert [(m.id, m.is_serious()) for m in our_checks.check_settings()] == [("wsgi_cors.W002", False)]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"CORS_ALLOWED_ORIGINS": ["https://example.com", "file://", "null"]},
+        {"CORS_ALLOWED_ORIGIN_REGEXES": [re.compile(r"https://a\.example")]},
+    ],
+)
+def test_settings_both_checks_accept(chosen: dict[str, Any]) -> None:
+    with cors_settings_only(chosen):
+        assert their_checks.check_settings() == []
+        assert our_checks.check_settings() == []
