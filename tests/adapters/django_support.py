@@ -64,6 +64,13 @@ def own_cors(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def own_expose(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("mine")
+    response["Access-Control-Expose-Headers"] = "X-Mine"
+    response["Vary"] = "Cookie, origin"
+    return response
+
+
 def vary_star(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("anything")
     response["Vary"] = "*"
@@ -88,6 +95,7 @@ urlpatterns = [
     path("api/private", private),
     path("api/own-cors", own_cors),
     path("api/vary-star", vary_star),
+    path("api/own-expose", own_expose),
     path("api/async", async_items),
     path("api/données", items),
     path("public", public),

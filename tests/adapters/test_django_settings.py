@@ -169,6 +169,16 @@ def test_the_views_own_allow_origin_wins() -> None:
         assert cors_headers(response) == {"Access-Control-Allow-Origin": "https://partner.example"}
 
 
+def test_the_views_own_expose_headers_and_vary_are_kept_and_merged() -> None:
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_EXPOSE_HEADERS=["X-Request-Id"]):
+        response = Client().get("/api/own-expose", headers={"origin": ALLOWED})
+        assert cors_headers(response) == {
+            "Access-Control-Expose-Headers": "X-Mine",
+            "Vary": "Cookie, origin",
+            "Access-Control-Allow-Origin": ALLOWED,
+        }
+
+
 def test_vary_star_stays_alone() -> None:
     with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED]):
         response = Client().get("/api/vary-star", headers={"origin": ALLOWED})

@@ -228,6 +228,11 @@ def _add_headers(response: HttpResponseBase, decision: Decision) -> None:
     if merged is current:
         return
     headers = response.headers
-    for name, value in merged:
-        if headers.get(name) != value:
-            headers[name] = value
+    # merge_headers keeps the response's headers in place (only Vary may be rewritten) and
+    # appends the rest: write back just what changed.
+    count = len(current)
+    for index in range(count):
+        if merged[index] != current[index]:
+            headers[merged[index][0]] = merged[index][1]
+    for name, value in merged[count:]:
+        headers[name] = value
