@@ -281,11 +281,55 @@ def cors_settings_only(chosen: Mapping[str, Any]) -> Iterator[None]:
         yield
 
 
-def run(middleware_class: Any, chosen: Mapping[str, Any], request: Req, vary: bool, mode: str) -> Answer:
+def _public_paths(sender: object, request: HttpRequest, **kwargs: object) -> bool:
+    return request.path.startswith("/public")
+
+
+def _everything(sender: object, request: HttpRequest, **kwargs: object) -> bool:
+    return True
+
+
+def _nothing(sender: object, request: HttpRequest, **kwargs: object) -> bool:
+    return False
+
+
+#: ``check_request_enabled`` receivers a case may connect (to each side's own signal).
+RECEIVERS: dict[str, Callable[..., bool]] = {
+    "public-paths": _public_paths,
+    "everything": _everything,
+    "nothing": _nothing,
+}
+
+
+@contextmanager
+def connected(middleware_class: Any, receiver: str | None) -> Iterator[None]:
+    if receiver is None:
+        yield
+        return
+    signal = (
+        corsheaders_signals.check_request_enabled
+        if middleware_class is TheirMiddleware
+        else ours_signals.check_request_enabled
+    )
+    signal.connect(RECEIVERS[receiver])
+    try:
+        yield
+    finally:
+        signal.disconnect(RECEIVERS[receiver])
+
+
+def run(
+    middleware_class: Any,
+    chosen: Mapping[str, Any],
+    request: Req,
+    vary: bool,
+    mode: str,
+    receiver: str | None = None,
+) -> Answer:
     view = View(vary)
     factory = RequestFactory()
     headers = dict(request.headers)
-    with cors_settings_only(chosen), warnings.catch_warnings():
+    with cors_settings_only(chosen), connected(middleware_class, receiver), warnings.catch_warnings():
         warnings.simplefilter("ignore", CORSSecurityWarning)  # asserted in targeted tests
         if mode == "async":
             middleware = middleware_class(view.asynchronous)
@@ -319,6 +363,7 @@ class Case:
     request: Req
     vary: bool
     mode: str
+    receiver: str | None = None
 
     def setting(self, name: str, default: Any, old: str | None = None) -> Any:
         if name in self.chosen:
@@ -359,6 +404,19 @@ class Case:
         return re.match(self.setting("CORS_URLS_REGEX", r"^.*$"), self.request.path) is not None
 
     @property
+    def receiver_yes(self) -> bool:
+        """Whether the connected receiver enables this request."""
+        if self.receiver is None:
+            return False
+        return bool(RECEIVERS[self.receiver](None, RequestFactory().get(self.request.path)))
+
+    @property
+    def cors_applies(self) -> bool:
+        """The settings cover the path, or the receiver enables it (django-cors-headers's
+        ``is_enabled``; ours asks the receiver when the settings would not grant)."""
+        return self.covered or self.receiver_yes
+
+    @property
     def origin(self) -> str | None:
         return self.request.origin
 
@@ -397,7 +455,10 @@ class Case:
             return False  # never reflected
         if self.allow_all:
             return origin != "null"  # reflected for credentials, but never 'null'
-        return self.listed_exactly() or self.regex_fullmatch()
+        if self.listed_exactly() or self.regex_fullmatch():
+            return True
+        # A receiver's yes grants any origin the settings could reflect, never 'null' with credentials.
+        return self.receiver_yes and not (self.credentials and origin == "null")
 
 
 # --- the deviations ----------------------------------------------------------------------------
@@ -426,7 +487,8 @@ def _refuse(case: Case, theirs: Answer) -> Answer:
 def _grant(case: Case, theirs: Answer) -> Answer:
     """Their answer had they granted the origin: asked again with a spelling they accept."""
     stand_in = (case.origin or "").lower() if not case.allow_all else "https://stand-in.example"
-    granted = run(TheirMiddleware, case.chosen, replace(case.request, origin=stand_in), case.vary, case.mode)
+    request = replace(case.request, origin=stand_in)
+    granted = run(TheirMiddleware, case.chosen, request, case.vary, case.mode, case.receiver)
     if granted.headers.get("access-control-allow-origin") != "*":
         granted = granted.having(access_control_allow_origin=case.origin)
     return granted
@@ -463,7 +525,7 @@ def _preflight_vary(case: Case, theirs: Answer) -> Answer:
 
 
 def _origin_present(case: Case) -> bool:
-    return case.covered and case.origin is not None
+    return case.cors_applies and case.origin is not None
 
 
 def _granted_preflight(case: Case, answer: Answer) -> bool:
@@ -477,10 +539,16 @@ def _vary_spelling(case: Case, theirs: Answer) -> Answer:
 
 #: In order: each sees the answer the ones before it made.
 DEVIATIONS: tuple[Deviation, ...] = (
+    # While a receiver is connected, a path it does not enable still varies on Origin.
+    Deviation(
+        "signal-vary",
+        lambda case, theirs: case.receiver is not None and not case.cors_applies,
+        _view_answer,
+    ),
     # OPTIONS with Access-Control-Request-Method but no Origin is no preflight: the view answers.
     Deviation(
         "preflight-without-origin",
-        lambda case, theirs: case.covered and case.is_preflight and case.origin is None,
+        lambda case, theirs: case.cors_applies and case.is_preflight and case.origin is None,
         _view_answer,
     ),
     # Origins: which ones each grants.
@@ -593,49 +661,56 @@ def expected_answer(case: Case, theirs: Answer) -> tuple[Answer, list[str]]:
     return expected, applied
 
 
-# The cases the rarer deviations exist for, whatever the generator draws.
-@example(
-    chosen={"CORS_ALLOWED_ORIGINS": [A]},
-    request=Req("GET", "/api/items", "https://a.example/"),
-    vary=False,
-    mode="sync",
+#: The cases the rarer deviations exist for, run whatever the generator draws.
+RARE_CASES: tuple[tuple[dict[str, Any], Req, str | None], ...] = (
+    (
+        {"CORS_ALLOWED_ORIGIN_REGEXES": [r"https://d\.example"]},
+        Req("GET", "/api/items", "https://d.example.evil.net"),
+        None,
+    ),
+    ({"CORS_ALLOWED_ORIGINS": [A]}, Req("GET", "/api/items", "https://a.example\t"), None),
+    ({"CORS_ALLOWED_ORIGINS": [A]}, Req("GET", "/api/items", "https://a.example/"), None),
+    ({"CORS_ALLOWED_ORIGINS": [A]}, Req("GET", "/api/items", "https://A.EXAMPLE"), None),
+    ({"CORS_ALLOW_ALL_ORIGINS": True}, Req("GET", "/api/items", "https://[::1"), None),
+    (
+        {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True},
+        Req("GET", "/api/items", "null"),
+        None,
+    ),
+    ({"CORS_ALLOWED_ORIGINS": [A]}, Req("OPTIONS", "/api/items", A, "HEAD", "authorization"), None),
+    (
+        {"CORS_ALLOWED_ORIGINS": [A], "CORS_EXPOSE_HEADERS": ["X-Total"]},
+        Req("OPTIONS", "/api/items", A, "PUT", "content-type"),
+        None,
+    ),
+    (
+        {"CORS_ALLOWED_ORIGINS": [A], "CORS_URLS_REGEX": r"^/api/"},
+        Req("OPTIONS", "/public", B, "PUT"),
+        "public-paths",
+    ),
 )
-@example(
-    chosen={"CORS_ALLOWED_ORIGINS": [A]},
-    request=Req("OPTIONS", "/api/items", A, "HEAD", "authorization"),
-    vary=False,
-    mode="sync",
-)
-@example(
-    chosen={"CORS_ALLOWED_ORIGIN_REGEXES": [r"https://d\.example"]},
-    request=Req("GET", "/api/items", "https://d.example.evil.net"),
-    vary=False,
-    mode="sync",
-)
-@example(
-    chosen={"CORS_ALLOWED_ORIGINS": [A]},
-    request=Req("GET", "/api/items", "https://a.example\t"),
-    vary=False,
-    mode="sync",
-)
-@example(
-    chosen={"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True},
-    request=Req("GET", "/api/items", "null"),
-    vary=True,
-    mode="async",
-)
+
+
+def with_rare_cases(test: Callable[..., None]) -> Callable[..., None]:
+    for chosen, request, receiver in reversed(RARE_CASES):
+        test = example(chosen=chosen, request=request, vary=False, mode="sync", receiver=receiver)(test)
+    return test
+
+
+@with_rare_cases
 @given(
     chosen=cors_settings(),
     request=requests(),
     vary=st.booleans(),
     mode=st.sampled_from(("sync", "sync", "async")),
+    receiver=st.sampled_from((None, None, None, *RECEIVERS)),
 )
 def test_same_answers_as_django_cors_headers_except_named_deviations(
-    chosen: dict[str, Any], request: Req, vary: bool, mode: str
+    chosen: dict[str, Any], request: Req, vary: bool, mode: str, receiver: str | None
 ) -> None:
-    case = Case(chosen, request, vary, mode)
-    theirs = run(TheirMiddleware, chosen, request, vary, mode)
-    ours = run(OurMiddleware, chosen, request, vary, mode)
+    case = Case(chosen, request, vary, mode, receiver)
+    theirs = run(TheirMiddleware, chosen, request, vary, mode, receiver)
+    ours = run(OurMiddleware, chosen, request, vary, mode, receiver)
     expected, applied = expected_answer(case, theirs)
     note(f"theirs   {theirs}\nours     {ours}\nexpected {expected} (deviations: {applied})")
     SEEN.update(applied)
