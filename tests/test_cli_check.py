@@ -467,3 +467,124 @@ def test_a_hostile_answer_cannot_drive_the_terminal() -> None:
     assert "\x07" not in text
     assert "< Access-Control-Allow-Origin: \\x1b]0;pwned\\x07https://x.example" in text
     assert "< 200 OK\\x1b[2J" in text
+
+
+# A server that refuses a preflight answers it without CORS headers, whatever it refused; check
+# then asks smaller preflights, so that its fix names the refused header, method or origin.
+
+
+@pytest.mark.parametrize(
+    ("argv", "cause", "refused", "probes", "fix"),
+    [
+        (
+            ["--origin", APP, "--method", "PUT", "--header", "X-Other: 1", "--header", "X-Token: 2"],
+            "header",
+            ["x-other"],
+            [("PUT without headers", True), ("PUT with x-other", False), ("PUT with x-token", True)],
+            "allow the request header x-other: the server refuses it (a preflight without it passes); "
+            "with wsgi-cors, add 'x-other' to allow_headers",
+        ),
+        (
+            ["--origin", APP, "--method", "DELETE", "--header", "X-Token: 2"],
+            "method",
+            ["DELETE"],
+            [("DELETE without headers", False), ("GET without headers", True)],
+            "allow the method DELETE: the server refuses it (a preflight for GET passes); with wsgi-cors, "
+            "add 'DELETE' to methods",
+        ),
+        (
+            ["--origin", EVIL, "--method", "PUT", "--header", "X-Token: 2"],
+            "origin",
+            [EVIL],
+            [("PUT without headers", False), ("GET without headers", False)],
+            f"allow the origin {EVIL}, if you trust that site: the server refuses it (even a preflight for "
+            "GET without headers gets no Access-Control-Allow-Origin; or no CORS is configured for this "
+            f"path); with wsgi-cors, add '{EVIL}' to origins",
+        ),
+    ],
+    ids=["header", "method", "origin"],
+)
+def test_a_silently_refused_preflight_is_diagnosed(
+    argv: list[str],
+    cause: str,
+    refused: list[str],
+    probes: list[tuple[str, bool]],
+    fix: str,
+    servers: dict[str, str],
+) -> None:
+    status, output = run(["check", servers["origin_list"] + "/api/items", *argv, "--json"])
+    report = json.loads(output)
+    assert status == 1
+    assert report["diagnosis"]["cause"] == cause
+    assert report["diagnosis"]["refused"] == refused
+    assert [(p["probe"], p["passed"]) for p in report["diagnosis"]["probes"]] == probes
+    assert all(p["request_headers"][0] == ["Origin", argv[1]] for p in report["diagnosis"]["probes"])
+    assert report["fix"] == fix
+    assert report["actual"] is None  # probes are preflights only: the actual request is never sent
+
+
+def test_the_text_report_shows_the_probes_and_the_cause(servers: dict[str, str]) -> None:
+    argv = ["check", servers["origin_list"] + "/api/items", "--origin", APP, "--header", "X-Other: 1"]
+    status, output = run(argv)
+    assert status == 1
+    lines = output.splitlines()
+    start = lines.index(
+        "Diagnosis: the preflight was answered without any CORS header, which says nothing of the cause; "
+        "smaller preflights (OPTIONS requests, no side effects) find it:"
+    )
+    assert lines[start + 1 :] == [
+        "     OPTIONS for GET without headers: passes",
+        "     OPTIONS for GET with x-other: refused",
+        "Verdict: BLOCKED (preflight): no Access-Control-Allow-Origin header.",
+        "  Cause: the server refuses the header x-other.",
+        f"  Chromium's console: Access to fetch at '{servers['origin_list']}/api/items' from origin '{APP}' "
+        "has been blocked by CORS policy: Response to preflight request doesn't pass access control check: "
+        "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        "  Fix: allow the request header x-other: the server refuses it (a preflight without it passes); "
+        "with wsgi-cors, add 'x-other' to allow_headers.",
+    ]
+
+
+def test_a_preflight_that_names_its_refusal_needs_no_diagnosis(servers: dict[str, str]) -> None:
+    argv = ["check", servers["star_everything"] + "/x", "--origin", APP, "--header", "X-Token: t"]
+    status, output = run([*argv, "--credentials", "--json"])
+    report = json.loads(output)
+    assert status == 1
+    assert report["diagnosis"] is None
+    assert (
+        report["fix"] == "list x-token in Access-Control-Allow-Headers (wsgi-cors: add it to allow_headers)"
+    )
+    [failed] = [check for check in report["checks"] if not check["ok"]]
+    assert (failed["stage"], failed["check"], failed["subject"]) == ("preflight", "header", "x-token")
+
+
+def test_the_body_is_never_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """A server announcing an endless body that never comes: the verdict needs the headers only."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        done = threading.Event()
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n"
+                    b"Content-Length: 1000000000\r\n\r\nx"
+                )
+                done.wait(10)  # holds the connection open until the check is over
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        try:
+            status = main(["check", f"http://127.0.0.1:{port}/", "--origin", APP, "--timeout", "5"])
+        finally:
+            done.set()
+            thread.join(timeout=5)
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Verdict: ALLOWED. A page at {APP} can make this call and read the response (response headers it "
+        "can read: content-length)."
+    )

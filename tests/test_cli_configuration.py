@@ -152,3 +152,27 @@ def test_a_flag_overrides_the_file_and_both_are_named(tmp_path: Path) -> None:
     assert status == 0
     assert report["configuration"] == f"{config} and the command line"
     assert report["actual"]["headers"] == [["Access-Control-Allow-Origin", A], ["Vary", "Origin"]]  # type: ignore[index]
+
+
+def test_every_error_of_a_config_file_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "cors.json"
+    config.write_text(
+        json.dumps(
+            {
+                "origins": "https://app.example.com/",
+                "max_age": "ten",
+                "orgins": "x",
+                "resources": {"/api/*": {"preflight_status": 500}},
+            }
+        )
+    )
+    assert main(["explain", "--config", str(config)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"wsgi-cors explain: error: {config}: 4 configuration errors:",
+        "  - max_age='ten': not a whole number of seconds. Fix: write e.g. 600 for ten minutes.",
+        f"  - {config}: unknown option 'orgins'. Fix: did you mean 'origins'?",
+        "  - origins: origins='https://app.example.com/': a trailing slash never matches: browsers send "
+        "origins without one. Fix: write 'https://app.example.com'.",
+        "  - resources: preflight_status=500: a preflight answer must have a 2xx status, or browsers treat "
+        "it as failed. Fix: use 200 (the default) or 204.",
+    ]

@@ -10,7 +10,13 @@ option names and defaults::
 
 from __future__ import annotations
 
-from .errors import ConfigurationError, ConfigurationTypeError, CORSSecurityWarning, WsgiCorsError
+from .errors import (
+    ConfigurationError,
+    ConfigurationErrors,
+    ConfigurationTypeError,
+    CORSSecurityWarning,
+    WsgiCorsError,
+)
 from .middleware import CORSMiddleware
 from .options import DEFAULTS, CORSOptions, ResourceOptions
 from .policy import Decision, Kind, Policy, Refusal, decide, request_facts
@@ -21,6 +27,7 @@ __all__ = [
     "CORSOptions",
     "CORSSecurityWarning",
     "ConfigurationError",
+    "ConfigurationErrors",
     "ConfigurationTypeError",
     "Decision",
     "Kind",

@@ -9,8 +9,11 @@ matched with what users paste into bug reports.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
 
 from .fetch import (
     SAFELISTED_METHODS,
@@ -29,13 +32,21 @@ class BrowserRequest:
     """A cross-origin ``fetch()`` from a page at ``origin``, in ``cors`` mode.
 
     ``headers`` are the ones the page sets itself; ``credentials`` is
-    ``credentials: 'include'`` (cookies, and the strict credentialed checks).
+    ``credentials: 'include'`` (cookies, and the strict credentialed checks). ``tainted`` is
+    Fetch's "tainted origin flag", set by a cross-origin redirect: from then on the request
+    says ``Origin: null`` and the answers must grant ``null``.
     """
 
     origin: str
     method: str = "GET"
     headers: tuple[tuple[str, str], ...] = ()
     credentials: bool = False
+    tainted: bool = False
+
+    @property
+    def sent_origin(self) -> str:
+        """Fetch "byte-serializing a request origin": what ``Origin`` says, and what must be granted."""
+        return "null" if self.tainted else self.origin
 
     @property
     def unsafe_header_names(self) -> list[str]:
@@ -74,7 +85,7 @@ class BrowserRequest:
     def preflight_request_headers(self) -> list[tuple[str, str]]:
         """The headers of the preflight, as Chromium sends them (no cookies, ever)."""
         headers = [
-            ("Origin", self.origin),
+            ("Origin", self.sent_origin),
             ("Access-Control-Request-Method", normalise_method(self.method)),
         ]
         if self.unsafe_header_names:
@@ -82,17 +93,47 @@ class BrowserRequest:
         return headers
 
     def actual_request_headers(self) -> list[tuple[str, str]]:
-        return [("Origin", self.origin), *self.headers]
+        return [("Origin", self.sent_origin), *self.headers]
+
+
+#: Which answer a check read: the preflight's, the actual response's, or a redirect's target.
+Stage = Literal["preflight", "response", "redirect"]
+
+
+class Check(enum.Enum):
+    """What a finding checked, so that tools read the cause from a field, never from the text."""
+
+    ALLOW_ORIGIN = "allow-origin"
+    ALLOW_CREDENTIALS = "allow-credentials"
+    STATUS = "status"
+    METHOD = "method"
+    HEADER = "header"
+    PRIVATE_NETWORK = "private-network"
+    REDIRECT = "redirect"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One check the browser made; ``ok`` False means it blocked the call here."""
+    """One check the browser made; ``ok`` False means it blocked the call here.
+
+    ``check`` and ``subject`` (the method or header name a method or header check was about)
+    say what failed; ``absent`` that the header the check reads was not there at all (a server
+    that refuses a preflight usually answers without any CORS header, whatever it refused).
+    """
 
     ok: bool
-    message: str
+    stage: Stage
+    check: Check
+    text: str
     console: str | None = None  # Chromium's console message, when this check failed
     fix: str | None = None
+    subject: str | None = None
+    absent: bool = False
+    network: bool = False  # blocked as a network error (``TypeError: Failed to fetch``), not by CORS
+
+    @property
+    def message(self) -> str:
+        return f"{self.stage}: {self.text}"
 
 
 @dataclass
@@ -111,8 +152,24 @@ class Verdict:
         """The first failed check: the one a browser reports in its console."""
         return next((finding for finding in self.findings if not finding.ok), None)
 
-    def add(self, ok: bool, message: str, console: str | None = None, fix: str | None = None) -> bool:
-        self.findings.append(Finding(ok, message, None if ok else console, None if ok else fix))
+    def add(
+        self,
+        ok: bool,
+        stage: Stage,
+        check: Check,
+        text: str,
+        console: str | None = None,
+        fix: str | None = None,
+        *,
+        subject: str | None = None,
+        absent: bool = False,
+        network: bool = False,
+    ) -> bool:
+        self.findings.append(
+            Finding(
+                ok, stage, check, text, None if ok else console, None if ok else fix, subject, absent, network
+            )
+        )
         return ok
 
 
@@ -135,27 +192,39 @@ def _list(headers: Headers, name: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def cors_check(request: BrowserRequest, headers: Headers, verdict: Verdict, where: str) -> bool:
+def _grant_note(request: BrowserRequest) -> str:
+    """Why the origin to grant is not the page's, when a cross-origin redirect made it ``null``."""
+    return " (the origin is null after a cross-origin redirect)" if request.tainted else ""
+
+
+def cors_check(request: BrowserRequest, headers: Headers, verdict: Verdict, where: Stage) -> bool:
     """Fetch "CORS check": Access-Control-Allow-Origin, then -Credentials when credentialed."""
     prefix = (
         "Response to preflight request doesn't pass access control check: " if where == "preflight" else ""
     )
+    origin = request.sent_origin
     values = header_values(headers, "Access-Control-Allow-Origin")
     if not values:
         return verdict.add(
             False,
-            f"{where}: no Access-Control-Allow-Origin header",
+            where,
+            Check.ALLOW_ORIGIN,
+            "no Access-Control-Allow-Origin header",
             prefix + "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
             f"the {'preflight response' if where == 'preflight' else 'response'} must carry "
-            f"'Access-Control-Allow-Origin: {request.origin}'"
+            f"'Access-Control-Allow-Origin: {origin}'"
             + ("" if request.credentials else " (or '*')")
+            + _grant_note(request)
             + "; with wsgi-cors, `wsgi-cors explain` says which option refused it",
+            absent=True,
         )
     allow_origin = ", ".join(values)
     if len(values) > 1 or "," in allow_origin:
         return verdict.add(
             False,
-            f"{where}: Access-Control-Allow-Origin has several values ({allow_origin!r})",
+            where,
+            Check.ALLOW_ORIGIN,
+            f"Access-Control-Allow-Origin has several values ({allow_origin!r})",
             prefix + f"The 'Access-Control-Allow-Origin' header contains multiple values "
             f"'{allow_origin}', but only one is allowed.",
             "send exactly one Access-Control-Allow-Origin with one origin: check that the proxy, the "
@@ -164,34 +233,45 @@ def cors_check(request: BrowserRequest, headers: Headers, verdict: Verdict, wher
     if allow_origin == "*" and request.credentials:
         return verdict.add(
             False,
-            f"{where}: Access-Control-Allow-Origin is '*' on a credentialed request",
+            where,
+            Check.ALLOW_ORIGIN,
+            "Access-Control-Allow-Origin is '*' on a credentialed request",
             prefix + "The value of the 'Access-Control-Allow-Origin' header in the response must not be "
             "the wildcard '*' when the request's credentials mode is 'include'.",
-            f"echo the origin ('{request.origin}') instead of '*' (wsgi-cors does this unless "
-            "send_wildcard=True)",
+            f"echo the origin ('{origin}') instead of '*' (wsgi-cors does this unless send_wildcard=True)"
+            + _grant_note(request),
         )
     if allow_origin == "*":
-        verdict.add(True, f"{where}: Access-Control-Allow-Origin is '*' (no credentials)")
-        return True
-    if allow_origin != request.origin:
+        return verdict.add(
+            True, where, Check.ALLOW_ORIGIN, "Access-Control-Allow-Origin is '*' (no credentials)"
+        )
+    if allow_origin != origin:
         return verdict.add(
             False,
-            f"{where}: Access-Control-Allow-Origin is {allow_origin!r}, not the page's origin "
-            f"{request.origin!r}",
+            where,
+            Check.ALLOW_ORIGIN,
+            f"Access-Control-Allow-Origin is {allow_origin!r}, not "
+            + (
+                f"{origin!r} (a cross-origin redirect made the origin null)"
+                if request.tainted
+                else f"the page's origin {origin!r}"
+            ),
             prefix + f"The 'Access-Control-Allow-Origin' header has a value '{allow_origin}' that is not "
             "equal to the supplied origin.",
-            f"answer with 'Access-Control-Allow-Origin: {request.origin}' (byte for byte: scheme, host, "
-            "port, no trailing slash)",
+            f"answer with 'Access-Control-Allow-Origin: {origin}' (byte for byte: scheme, host, "
+            "port, no trailing slash)" + _grant_note(request),
+            subject=allow_origin,
         )
-    verdict.add(True, f"{where}: Access-Control-Allow-Origin matches the origin")
+    verdict.add(True, where, Check.ALLOW_ORIGIN, "Access-Control-Allow-Origin matches the origin")
     if not request.credentials:
         return True
     credentials = _combined(headers, "Access-Control-Allow-Credentials")
     if credentials != "true":
         return verdict.add(
             False,
-            f"{where}: "
-            + (
+            where,
+            Check.ALLOW_CREDENTIALS,
+            (
                 "no Access-Control-Allow-Credentials"
                 if credentials is None
                 else f"Access-Control-Allow-Credentials is {credentials!r}"
@@ -201,33 +281,56 @@ def cors_check(request: BrowserRequest, headers: Headers, verdict: Verdict, wher
             f"'{credentials or ''}' which must be 'true' when the request's credentials mode is 'include'.",
             "send 'Access-Control-Allow-Credentials: true' (wsgi-cors: supports_credentials=True), or "
             "make the call without credentials",
+            absent=credentials is None,
         )
-    verdict.add(True, f"{where}: Access-Control-Allow-Credentials is 'true'")
-    return True
+    return verdict.add(True, where, Check.ALLOW_CREDENTIALS, "Access-Control-Allow-Credentials is 'true'")
+
+
+def is_redirect(status: int, headers: Headers) -> bool:
+    """Whether a browser treats the response as a redirect: a redirect status with a Location."""
+    return status in REDIRECT_STATUSES and bool(header_values(headers, "Location"))
 
 
 def check_preflight(request: BrowserRequest, status: int, headers: Headers, verdict: Verdict) -> bool:
     """Fetch "CORS-preflight fetch", steps after the response arrives."""
+    if is_redirect(status, headers):
+        # Fetch never follows a preflight's redirect; Chromium names it before any other check.
+        location = header_values(headers, "Location")[0]
+        return verdict.add(
+            False,
+            "preflight",
+            Check.REDIRECT,
+            f"status {status} redirects to {location!r}, and a preflight is never redirected",
+            "Response to preflight request doesn't pass access control check: Redirect is not allowed "
+            "for a preflight request.",
+            "answer the OPTIONS preflight where the page sends it, with 200 or 204: point the page at the "
+            "final URL, or exempt OPTIONS from the redirect (a trailing-slash or http-to-https redirect is "
+            "the usual cause)",
+            subject=location,
+        )
     if not cors_check(request, headers, verdict, "preflight"):
         return False
     if not 200 <= status <= 299:
         return verdict.add(
             False,
-            f"preflight: status {status} is not an ok status (200-299)",
+            "preflight",
+            Check.STATUS,
+            f"status {status} is not an ok status (200-299)",
             "Response to preflight request doesn't pass access control check: It does not have HTTP ok "
             "status.",
             "answer the OPTIONS preflight with 200 or 204; a redirect, 401 or 404 fails it (an auth check "
             "or a router that does not know OPTIONS is the usual cause)",
+            subject=str(status),
         )
-    verdict.add(True, f"preflight: status {status} is ok")
+    verdict.add(True, "preflight", Check.STATUS, f"status {status} is ok")
     methods = _list(headers, "Access-Control-Allow-Methods")
     allowed_headers = _list(headers, "Access-Control-Allow-Headers")
     method = normalise_method(request.method)
     # Methods compare byte for byte; '*' only counts without credentials.
     if method in methods or method in SAFELISTED_METHODS:
-        verdict.add(True, f"preflight: method {method} allowed")
+        verdict.add(True, "preflight", Check.METHOD, f"method {method} allowed", subject=method)
     elif "*" in methods and not request.credentials:
-        verdict.add(True, f"preflight: method {method} allowed by '*'")
+        verdict.add(True, "preflight", Check.METHOD, f"method {method} allowed by '*'", subject=method)
     else:
         star = " ('*' does not count on a credentialed request)" if "*" in methods else ""
         fix = f"list {method} in Access-Control-Allow-Methods (wsgi-cors: add it to methods)"
@@ -238,18 +341,22 @@ def check_preflight(request: BrowserRequest, status: int, headers: Headers, verd
             )
         return verdict.add(
             False,
-            f"preflight: method {method} not in Access-Control-Allow-Methods {methods!r}{star}",
+            "preflight",
+            Check.METHOD,
+            f"method {method} not in Access-Control-Allow-Methods {methods!r}{star}",
             f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.",
             fix,
+            subject=method,
+            absent=not methods,
         )
     lowered_allowed = {name.lower() for name in allowed_headers}
     for name in request.unsafe_header_names:
         if name in lowered_allowed:
-            verdict.add(True, f"preflight: header {name} allowed")
+            verdict.add(True, "preflight", Check.HEADER, f"header {name} allowed", subject=name)
             continue
         # Fetch: Authorization is a "CORS non-wildcard request-header name".
         if "*" in lowered_allowed and not request.credentials and name != "authorization":
-            verdict.add(True, f"preflight: header {name} allowed by '*'")
+            verdict.add(True, "preflight", Check.HEADER, f"header {name} allowed by '*'", subject=name)
             continue
         if "*" in lowered_allowed:
             why = (
@@ -261,17 +368,139 @@ def check_preflight(request: BrowserRequest, status: int, headers: Headers, verd
             why = ""
         return verdict.add(
             False,
-            f"preflight: header {name} not in Access-Control-Allow-Headers {allowed_headers!r}{why}",
+            "preflight",
+            Check.HEADER,
+            f"header {name} not in Access-Control-Allow-Headers {allowed_headers!r}{why}",
             f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight "
             "response.",
             f"list {name} in Access-Control-Allow-Headers (wsgi-cors: add it to allow_headers)",
+            subject=name,
+            absent=not allowed_headers,
         )
     return True
 
 
 def check_actual(request: BrowserRequest, headers: Headers, verdict: Verdict) -> bool:
-    """The CORS check on the actual response (any status: an error page must pass it too)."""
+    """The CORS check on the actual response (any status, a redirect too: an error page must pass it)."""
     return cors_check(request, headers, verdict, "response")
+
+
+# --- redirects (Fetch "HTTP-redirect fetch", for a request in cors mode) ----------------------
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: Fetch's limit: the request that would be the 21st redirect is a network error.
+MAX_REDIRECTS = 20
+_REQUEST_BODY_HEADERS = frozenset(
+    {"content-encoding", "content-language", "content-location", "content-type"}
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_origin(url: str) -> str:
+    """The serialised origin of an http(s) URL: ``scheme://host[:port]``, the default port left out."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{host}" + ("" if port is None or port == _DEFAULT_PORTS.get(scheme) else f":{port}")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """The next hop of a followed redirect: where, and the request as the browser now makes it."""
+
+    url: str
+    request: BrowserRequest
+    changes: tuple[str, ...]  # what the redirect changed in the request, in words
+
+
+def follow_redirect(
+    request: BrowserRequest, url: str, status: int, headers: Headers, count: int, verdict: Verdict
+) -> Redirect | None:
+    """Fetch "HTTP-redirect fetch" for a response that passed the CORS check.
+
+    ``count`` is the number of redirects already followed. Returns ``None`` when the response
+    is not a redirect (the page receives it as it is) or when the browser refuses to follow it
+    (a failed finding then says why); otherwise the next URL and the request to send there.
+    """
+    if not is_redirect(status, headers):
+        return None
+    locations = header_values(headers, "Location")
+
+    def refuse(text: str, console: str, fix: str, subject: str | None = None, network: bool = False) -> None:
+        verdict.add(False, "redirect", Check.REDIRECT, text, console, fix, subject=subject, network=network)
+
+    if len(set(locations)) > 1:
+        refuse(
+            f"{len(locations)} different Location headers",
+            "net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION",
+            "send one Location header",
+            network=True,
+        )
+        return None
+    try:
+        target = urljoin(url, locations[0])
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        refuse(
+            f"Location {locations[0]!r} is not a URL",
+            "net::ERR_INVALID_REDIRECT",
+            "send an absolute or relative URL",
+            network=True,
+        )
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        refuse(
+            f"Location {target!r} is not an http(s) URL",
+            "Cross origin requests are only supported for protocol schemes: chrome, "
+            "chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, "
+            "isolated-app.",
+            "redirect to an http:// or https:// URL",
+            target,
+        )
+        return None
+    if count >= MAX_REDIRECTS:
+        refuse(
+            f"more than {MAX_REDIRECTS} redirects",
+            "net::ERR_TOO_MANY_REDIRECTS",
+            "break the redirect loop: the hops are listed above",
+            target,
+            network=True,
+        )
+        return None
+    if parts.username is not None or parts.password is not None:
+        refuse(
+            f"Location {target!r} holds a user name or password, never followed for a CORS request",
+            f"Redirect location '{target}' contains a username and password, which is disallowed for "
+            "cross-origin requests.",
+            "redirect to a URL without user:password@",
+            target,
+        )
+        return None
+    method = normalise_method(request.method)
+    kept = request.headers
+    changes: list[str] = []
+    if (status in (301, 302) and method == "POST") or (status == 303 and method not in ("GET", "HEAD")):
+        kept = tuple((n, v) for n, v in kept if n.lower() not in _REQUEST_BODY_HEADERS)
+        changes.append(f"{status} turns {method} into GET, without a body or Content-Type")
+        method = "GET"
+    here, there = url_origin(url), url_origin(target)
+    tainted = request.tainted
+    if here != there:
+        if any(n.lower() == "authorization" for n, _ in kept):
+            kept = tuple((n, v) for n, v in kept if n.lower() != "authorization")
+            changes.append("Authorization is dropped on a cross-origin redirect")
+        if not tainted and request.origin != here:
+            tainted = True
+            changes.append(
+                "a cross-origin redirect from a cross-origin URL: the Origin is now 'null', and every "
+                "later answer must grant 'null' (or '*' without credentials)"
+            )
+    verdict.add(True, "redirect", Check.REDIRECT, f"{status} to {target}", subject=target)
+    return Redirect(target, replace(request, method=method, headers=kept, tainted=tainted), tuple(changes))
 
 
 def readable_headers(request: BrowserRequest, headers: Headers) -> list[str]:

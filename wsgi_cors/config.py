@@ -18,13 +18,22 @@ Text values are read per option type:
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar
 
-from .errors import ConfigurationError, ConfigurationTypeError, WsgiCorsError, describe
+from .errors import (
+    ConfigurationError,
+    ConfigurationTypeError,
+    ErrorCollector,
+    WsgiCorsError,
+    combined,
+    describe,
+    with_source,
+)
 from .options import OPTION_NAMES
 from .policy import Policy
 
@@ -153,8 +162,11 @@ class Configuration(NamedTuple):
     options: dict[str, object]
     sources: dict[str, str]
 
-    def check(self) -> None:
-        """Validate each option on its own, so an error names the variable that caused it."""
+    def problems(self) -> tuple[list[WsgiCorsError], dict[str, object]]:
+        """Each option checked on its own, so that an error names the variable that caused it:
+        the errors, and the options that passed."""
+        errors: list[WsgiCorsError] = []
+        passed: dict[str, object] = {}
         for option, value in self.options.items():
             try:
                 with warnings.catch_warnings():
@@ -162,22 +174,39 @@ class Configuration(NamedTuple):
                     warnings.simplefilter("ignore")
                     Policy.from_options({option: value})
             except WsgiCorsError as exc:
-                raise type(exc)(f"{self.sources[option]}: {exc}") from exc
+                errors.append(with_source(exc, self.sources[option]))
+            else:
+                passed[option] = value
+        return errors, passed
+
+    def check(self) -> None:
+        """Raise every option's error at once, each naming its variable."""
+        errors, _ = self.problems()
+        if errors:
+            raise combined(errors)
 
     def build(self, factory: Callable[..., T], app: Any, defaults: Mapping[str, object] | None = None) -> T:
-        """``factory(app, **options)`` over ``defaults``, with errors naming their sources."""
-        self.check()
+        """``factory(app, **options)`` over ``defaults``, with errors naming their sources.
+
+        The options that pass on their own are still built together when others failed, so
+        that what only a combination gets wrong (credentials with send_wildcard) is reported
+        in the same error.
+        """
+        errors, passed = self.problems()
         try:
-            return factory(app, **{**(defaults or {}), **self.options})
+            with warnings.catch_warnings() if errors else contextlib.nullcontext():
+                if errors:  # a trial run: the warnings belong to the construction that works
+                    warnings.simplefilter("ignore")
+                built = factory(app, **{**(defaults or {}), **passed})
         except WsgiCorsError as exc:
-            # Only a combination can fail here (credentials with send_wildcard): name the
-            # sources the message mentions, or all of them.
+            # Name the sources the message mentions, or all of them.
             message = str(exc)
             named = [source for option, source in self.sources.items() if f"{option}=" in message]
             names = named or list(self.sources.values())
-            if not names:
-                raise
-            raise type(exc)(f"{', '.join(names)}: {exc}") from exc
+            errors.append(with_source(exc, ", ".join(names)) if names else exc)
+        if errors:
+            raise combined(errors)
+        return built
 
 
 def _unknown(key: str, candidates: list[str], where: str) -> ConfigurationError:
@@ -203,21 +232,28 @@ def _option_for(key: str, prefix: str, where: str) -> str:
 
 
 def _gather(pairs: Mapping[str, object], prefix: str, where: str, text: bool) -> Configuration:
+    """Every key read, and every bad one reported at once."""
     options: dict[str, object] = {}
     sources: dict[str, str] = {}
+    errors = ErrorCollector()
     for key, value in pairs.items():
-        option = _option_for(key, prefix, where)
-        if option in sources:
-            raise ConfigurationError(
-                f"{where}: {sources[option]!r} and {key!r} both set {option!r}. Fix: keep one of them"
-            )
-        sources[option] = key
-        if not text:
-            options[option] = typed_value(option, value, key)
-        elif isinstance(value, str):
-            options[option] = parse_text(option, value, key)
-        else:
-            raise ConfigurationTypeError(describe(key, value, "expected text", "write the value as text"))
+        with errors.collect():
+            option = _option_for(key, prefix, where)
+            if option in sources:
+                raise ConfigurationError(
+                    f"{where}: {sources[option]!r} and {key!r} both set {option!r}. Fix: keep one of them"
+                )
+            sources[option] = key
+            if not text:
+                options[option] = typed_value(option, value, key)
+            elif isinstance(value, str):
+                options[option] = parse_text(option, value, key)
+            else:
+                raise ConfigurationTypeError(describe(key, value, "expected text", "write the value as text"))
+    if errors.errors:
+        # Report the values that parsed but are wrong too, with the unreadable ones.
+        errors.errors.extend(Configuration(options, sources).problems()[0])
+    errors.raise_any()
     return Configuration(options, sources)
 
 

@@ -8,10 +8,9 @@ known hole, reported as :class:`~wsgi_cors.CORSSecurityWarning` so that a deploy
 escalate it with ``warnings.simplefilter("error", CORSSecurityWarning)``. Each message names
 the option, the value, the danger and the fix.
 
-Public suffixes: the core has no runtime dependencies, so :data:`PUBLIC_SUFFIXES` is a small
-curated list (multi-label country suffixes and the large hosting platforms where anyone can
-get a subdomain), plus every single-label top-level domain. It is not the whole Public Suffix
-List: a wildcard over a suffix missing from it is not flagged.
+Public suffixes come from :mod:`wsgi_cors.suffixes`: the whole Public Suffix List when the
+``publicsuffixlist`` package is installed, a small built-in subset otherwise; the warning says
+which one judged.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from .errors import ConfigurationError, CORSSecurityWarning, describe
+from .errors import ConfigurationError, CORSSecurityWarning, combined, describe
 from .fetch import (
     CHROMIUM_MAX_AGE,
     FIREFOX_MAX_AGE,
@@ -33,33 +32,11 @@ from .fetch import (
     is_forbidden_request_header,
 )
 from .origins import is_host_wildcard
+from .suffixes import BUILTIN_SUFFIXES, SuffixSource
+from .suffixes import current as current_suffixes
 
 if TYPE_CHECKING:
     from .options import Options
-
-#: Suffixes under which anyone can obtain a host name. Every entry is on the Public Suffix
-#: List (the test suite checks this against the ``publicsuffixlist`` package).
-PUBLIC_SUFFIXES = frozenset(
-    {
-        # multi-label country-code suffixes
-        "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "ac.uk", "gov.uk",
-        "com.au", "net.au", "org.au", "id.au", "co.nz", "net.nz", "org.nz",
-        "co.jp", "ne.jp", "or.jp", "co.kr", "or.kr", "com.cn", "net.cn", "org.cn",
-        "com.hk", "com.tw", "com.sg", "com.my", "co.in", "net.in", "org.in", "co.id",
-        "co.th", "com.vn", "com.ph", "com.pk", "co.il", "com.tr", "com.sa", "com.eg",
-        "co.za", "org.za", "com.ng", "co.ke", "com.br", "net.br", "org.br", "com.mx",
-        "com.ar", "com.co", "com.pe", "com.ua", "com.pl", "co.at", "or.at",
-        # hosting platforms that hand out subdomains to anyone
-        "github.io", "githubusercontent.com", "gitlab.io", "codeberg.page", "bitbucket.io",
-        "herokuapp.com", "vercel.app", "now.sh", "netlify.app", "pages.dev", "workers.dev",
-        "web.app", "firebaseapp.com", "appspot.com", "run.app", "cloudfunctions.net",
-        "azurewebsites.net", "azurestaticapps.net", "cloudapp.net", "azureedge.net",
-        "blob.core.windows.net", "cloudfront.net", "s3.amazonaws.com", "elasticbeanstalk.com",
-        "amplifyapp.com", "onrender.com", "fly.dev", "repl.co", "ngrok.io",
-        "ngrok-free.app", "blogspot.com", "readthedocs.io", "surge.sh", "deno.dev",
-        "pythonanywhere.com", "ondigitalocean.app", "digitaloceanspaces.com", "myshopify.com",
-    }
-)  # fmt: skip
 
 # Host names nobody can register (RFC 2606 ".invalid"): a pattern that matches them matches
 # origins its author never listed.
@@ -73,6 +50,9 @@ _LOOPBACK_PATTERN_START = re.compile(
 
 _REGEX_SYNTAX = frozenset("[](){}*+?|^$\\")
 
+# Runs of host-name text in a regex (after unescaping): where its literal domains are.
+_HOST_TEXT = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*")
+
 Severity = Literal["error", "warning"]
 
 
@@ -85,11 +65,11 @@ Guard = Callable[["Options"], Iterator[Finding]]
 
 
 def check(options: Options) -> None:
-    """Run every guard over one resource's options: raise on the first error, warn the rest."""
+    """Run every guard over one resource's options: raise every error at once, warn the rest."""
     findings = [finding for guard in GUARDS for finding in guard(options)]
-    for finding in findings:
-        if finding.severity == "error":
-            raise ConfigurationError(finding.message)
+    refused = [ConfigurationError(finding.message) for finding in findings if finding.severity == "error"]
+    if refused:
+        raise combined(refused)
     for finding in findings:
         warnings.warn(finding.message, CORSSecurityWarning, stacklevel=_caller_stacklevel())
 
@@ -206,39 +186,88 @@ def _fullmatches(pattern: str, text: str) -> bool:
 
 
 def wildcard_over_public_suffix(options: Options) -> Iterator[Finding]:
-    """``https://*.github.io`` with credentials trusts every GitHub Pages site."""
+    """``https://*.github.io`` with credentials trusts every GitHub Pages site.
+
+    Exact origins are never judged: ``https://me.github.io`` names one site, its owner's.
+    """
     if not options.supports_credentials:
         return
     arbitrary = set(_reflects_arbitrary(options))
     origins = options.origins
-    for label, pattern in zip(origins.labels, origins.patterns, strict=True):
-        if label in arbitrary:
+    rules = [
+        (label, pattern)
+        for label, pattern in zip(origins.labels, origins.patterns, strict=True)
+        if label not in arbitrary
+    ]
+    if not rules:
+        return
+    source = current_suffixes()  # read once per process, and only when there is something to judge
+    for label, pattern in rules:
+        reached = _public_suffix_reached(label, pattern, source)
+        if reached is None:
             continue
-        suffix = _public_suffix_matched(label, pattern)
-        if suffix is None:
-            continue
+        suffix, parent, others = reached
+        more = f", and {others} more public suffixes under {parent!r}" if others else ""
         yield Finding(
             "warning",
             describe(
                 "origins",
                 label,
                 f"it matches any host under {suffix!r}, a public suffix where anyone can register "
-                "a name, so with supports_credentials=True any of those sites can read "
-                "credentialed answers",
+                f"a name ({source.description}){more}, so with supports_credentials=True any of those "
+                "sites can read credentialed answers",
                 f"list your own hosts exactly (e.g. 'https://myapp.{suffix}'), or use a domain you control",
             ),
         )
 
 
-def _public_suffix_matched(label: str, pattern: re.Pattern[str]) -> str | None:
+def _public_suffix_reached(
+    label: str, pattern: re.Pattern[str], source: SuffixSource
+) -> tuple[str, str, int] | None:
+    """The broadest public suffix whose hosts ``pattern`` matches, the name it lies under, and
+    how many more public suffixes lie there; None if the pattern reaches none."""
     if is_host_wildcard(label):
+        # '*' is one or more labels: '*.amazonaws.com' reaches 'x.s3.amazonaws.com' as well.
         host = label.partition("://*.")[2].partition(":")[0].lower()
-        return host if host in PUBLIC_SUFFIXES or "." not in host else None
-    for suffix in sorted(PUBLIC_SUFFIXES):
+        if _is_loopback_name(host):
+            return None
+        if source.is_public(host):
+            return host, host, 0
+        below = source.public_under(host)
+        return (below[0], host, len(below) - 1) if below else None
+    for suffix in _regex_probe_suffixes(label, source):
         for scheme in ("https", "http"):
             if pattern.fullmatch(f"{scheme}://{_PROBE_LABEL}.{suffix}"):
-                return suffix
+                return suffix, suffix, 0
     return None
+
+
+def _is_loopback_name(domain: str) -> bool:
+    """``localhost`` and its subdomains resolve to the user's own machine: nobody registers them."""
+    return domain == "localhost" or domain.endswith(".localhost")
+
+
+def _regex_probe_suffixes(label: str, source: SuffixSource) -> list[str]:
+    """The public suffixes worth probing a regex with, broadest first.
+
+    Those its literal text names (``herokuapp\\.com`` names ``herokuapp.com`` and ``com``) and
+    the ones below them, plus the built-in subset, which also catches alternations such as
+    ``(vercel|netlify)\\.app``; not every entry of the list, which would be ten thousand probes
+    per regex.
+    """
+    text = re.sub(r"\\(.)", r"\1", label.lower())
+    found = set(BUILTIN_SUFFIXES)
+    for run in _HOST_TEXT.findall(text):
+        labels = run.split(".")
+        for start in range(len(labels)):
+            domain = ".".join(labels[start:])
+            if _is_loopback_name(domain):
+                continue
+            if source.is_public(domain):
+                found.add(domain)
+            if "." in domain:
+                found.update(source.public_under(domain))
+    return sorted(found, key=lambda suffix: (suffix.count("."), suffix))
 
 
 def unescaped_dot_in_regex(options: Options) -> Iterator[Finding]:

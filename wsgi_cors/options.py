@@ -16,7 +16,7 @@ from datetime import timedelta
 from http import HTTPStatus
 from typing import TypeAlias, TypedDict
 
-from .errors import ConfigurationError, ConfigurationTypeError, describe
+from .errors import ConfigurationError, ConfigurationTypeError, ErrorCollector, WsgiCorsError, describe
 from .fetch import TOKEN
 from .origins import OriginRules, compile_origins
 from .regexes import check_backtracking
@@ -140,14 +140,42 @@ class Options:
 
 def check_option_names(given: Iterable[str], allowed: frozenset[str], where: str) -> None:
     """Refuse unknown options loudly: a misspelt option silently ignored is a security bug."""
+    errors = ErrorCollector()
     for name in given:
         if name not in allowed:
             close = difflib.get_close_matches(name, sorted(allowed), n=1)
             fix = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(allowed)}"
-            raise ConfigurationError(f"{where}: unknown option {name!r}. Fix: {fix}")
+            with errors.collect():
+                raise ConfigurationError(f"{where}: unknown option {name!r}. Fix: {fix}")
+    errors.raise_any()
 
 
 def build_options(given: Mapping[str, object], where: str = "CORSMiddleware") -> Options:
+    """:func:`_build_options`, reporting every bad option at once rather than the first.
+
+    When the whole fails, each option is checked again on its own (over the defaults), then the
+    options that passed together, for what only a combination gets wrong: the errors of both
+    rounds are raised at once (:class:`~wsgi_cors.errors.ConfigurationErrors` when there are
+    several). A configuration that works pays for one construction only.
+    """
+    try:
+        return _build_options(given, where)
+    except WsgiCorsError:
+        errors = ErrorCollector()
+        passed: dict[str, object] = {}
+        for name, value in given.items():
+            with errors.collect():
+                _build_options({name: value}, where)
+                passed[name] = value
+        with errors.collect():
+            _build_options(passed, where)
+        if len(errors.errors) < 2:
+            raise
+        errors.raise_any()
+        raise
+
+
+def _build_options(given: Mapping[str, object], where: str = "CORSMiddleware") -> Options:
     """Validate ``given`` (already merged over :data:`DEFAULTS`) into :class:`Options`.
 
     Each value is checked on its own here; :mod:`wsgi_cors.guards` then judges the whole

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import idn
 from .errors import ConfigurationError, ConfigurationTypeError, describe
 from .fetch import DEFAULT_PORTS, NULL_ORIGIN, ORIGIN_PARTS
 from .regexes import check_backtracking, join_any
@@ -35,6 +36,10 @@ _HOST_WILDCARD = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.-]*)://\*\.(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*)"
     r"(?::(?P<port>[0-9]{1,5}))?",
     re.IGNORECASE,
+)
+# The same shape with any host text, to recognise a wildcard over an internationalised name.
+_UNICODE_HOST_WILDCARD = re.compile(
+    r"(?P<before>[a-z][a-z0-9+.-]*://\*\.)(?P<host>[^/?#@:\s]+)(?P<after>:[0-9]{1,5})?", re.IGNORECASE
 )
 _LABELS = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
 
@@ -247,6 +252,10 @@ def is_host_wildcard(entry: str) -> bool:
 
 def _compile_host_wildcard(entry: str, option: str) -> re.Pattern[str]:
     match = _HOST_WILDCARD.fullmatch(entry)
+    unicode_match = _UNICODE_HOST_WILDCARD.fullmatch(entry) if match is None else None
+    if unicode_match is not None and not unicode_match["host"].isascii():
+        before, host, after = unicode_match.group("before", "host", "after")
+        raise ConfigurationError(describe(option, entry, *_unicode_host_problem(host, before, after or "")))
     if match is None:
         raise ConfigurationError(
             describe(
@@ -368,17 +377,34 @@ def _origin_problem(entry: str) -> tuple[str, str]:
     if "@" in parts.netloc:
         return ("an origin has no user name or password", f"write {bare!r}")
     if not parts.netloc.isascii():
-        try:
-            ascii_host = parts.netloc.encode("idna").decode("ascii")
-        except UnicodeError:
-            ascii_host = "xn--..."
-        return (
-            "browsers send internationalised host names in their ASCII (punycode) form",
-            f"write '{parts.scheme}://{ascii_host}'",
-        )
+        host, colon, port = parts.netloc.rpartition(":")
+        if not (colon and port.isascii() and port.isdigit()):
+            host, port = parts.netloc, ""
+        return _unicode_host_problem(host, f"{parts.scheme}://", f":{port}" if port else "")
     return (
         "not a serialised origin (scheme://host[:port])",
         "write e.g. 'https://app.example.com:8443'",
+    )
+
+
+def _unicode_host_problem(host: str, before: str, after: str) -> tuple[str, str]:
+    """A non-ASCII host never arrives: browsers send the UTS #46 ASCII form, which may differ
+    from what the standard library's IDNA 2003 codec computes (faß.de is xn--fa-hia.de, not
+    fass.de), so a spelling is suggested only when it is the one browsers send."""
+    problem = "browsers send internationalised host names in their ASCII (punycode) form"
+    browser = idn.spelling(host)
+    if browser.ascii is not None:
+        return problem, f"write '{before}{browser.ascii}{after}'"
+    if browser.refusal is None:
+        return (
+            f"{problem}, by UTS #46 rules that the standard library does not implement for this name",
+            "install wsgi-cors[idna] to have the spelling browsers send suggested here, or write "
+            "the origin as the browser's console shows it in location.origin",
+        )
+    return (
+        f"{problem}, and the idna package refuses this name ({browser.refusal})",
+        "if a browser loads the site, write the origin as its console shows it in location.origin; "
+        "if not, no page can have this origin: remove it",
     )
 
 

@@ -30,11 +30,20 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 
+def filter_configuration(local_conf: Mapping[str, str]) -> config.Configuration:
+    """The options of a ``[filter:...]`` section, as PasteDeploy hands it over (its local_conf).
+
+    ``wsgi-cors explain --config app.ini`` reads the section through here too, so it reads
+    the ini exactly as the server does. Every bad key or value is reported at once.
+    """
+    return config.from_text(local_conf, prefix="cors_", where="[filter] cors")
+
+
 def filter_factory(
     global_conf: Mapping[str, str], **local_conf: str
 ) -> Callable[[WSGIApplication], CORSMiddleware]:
     """Validate the ``[filter:...]`` section now, so a bad ini fails at load time."""
-    gathered = config.from_text(local_conf, prefix="cors_", where="[filter] cors")
+    gathered = filter_configuration(local_conf)
     gathered.check()
 
     def cors_filter(app: WSGIApplication) -> CORSMiddleware:

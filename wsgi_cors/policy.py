@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
+from .errors import ErrorCollector
 from .fetch import (
     ECHOABLE_ORIGIN,
     MAX_ORIGIN_LENGTH,
@@ -385,10 +386,16 @@ class Policy:
 
     @classmethod
     def from_options(cls, options: Mapping[str, object]) -> Policy:
-        check_option_names(options, OPTION_NAMES, "CORSMiddleware")
-        rest = dict(options)
+        errors = ErrorCollector()
+        with errors.collect():
+            check_option_names(options, OPTION_NAMES, "CORSMiddleware")
+        rest = {name: value for name, value in options.items() if name in OPTION_NAMES}
         resources = rest.pop("resources", r"/*")
-        return cls(compile_resources(resources, rest))
+        compiled: tuple[Resource, ...] = ()
+        with errors.collect():
+            compiled = compile_resources(resources, rest)
+        errors.raise_any()  # every unknown name and every bad value, at once
+        return cls(compiled)
 
     def resource_for(self, path_info: str) -> ResourcePolicy | None:
         """The first resource whose pattern matches ``PATH_INFO`` (read as the text it encodes)."""

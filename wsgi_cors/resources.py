@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from . import guards
-from .errors import ConfigurationError, ConfigurationTypeError, describe
+from .errors import ConfigurationError, ConfigurationTypeError, ErrorCollector, describe
 from .options import RESOURCE_OPTIONS, Options, build_options, check_option_names
 from .regexes import check_backtracking, guaranteed_count, join_first_regex, literal_prefix
 
@@ -116,7 +116,10 @@ def _specificity(
 
 
 def compile_resources(resources: object, options: Mapping[str, object]) -> tuple[Resource, ...]:
-    """Compile ``resources`` with the keyword ``options`` as each resource's defaults."""
+    """Compile ``resources`` with the keyword ``options`` as each resource's defaults.
+
+    Every resource is checked, and the errors of all of them raised at once.
+    """
     entries: list[tuple[object, Mapping[str, object]]]
     if isinstance(resources, str | re.Pattern):
         entries = [(resources, {})]
@@ -135,31 +138,47 @@ def compile_resources(resources: object, options: Mapping[str, object]) -> tuple
         )
 
     compiled: list[tuple[tuple[int, int, int, int], Resource]] = []
+    errors = ErrorCollector()
     for pattern, overrides in entries:
-        if not isinstance(pattern, str | re.Pattern) or (
-            isinstance(pattern, re.Pattern) and not isinstance(pattern.pattern, str)
-        ):
-            raise ConfigurationTypeError(
-                describe(
-                    "resources", pattern, "a pattern must be a str or a compiled str regex", "write r'/api/*'"
-                )
-            )
-        if not isinstance(overrides, Mapping):
-            raise ConfigurationTypeError(
-                describe(
-                    f"resources[{pattern!r}]",
-                    overrides,
-                    "each resource maps to a dict of options",
-                    "write {'origins': [...], ...}, or {} for the defaults",
-                )
-            )
-        where = f"resources[{pattern!r}]"
-        check_option_names(overrides, RESOURCE_OPTIONS, where)
-        matcher, is_regex, regex = compile_path(pattern)
-        label = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-        resource_options = build_options({**options, **overrides}, where)
-        guards.check(resource_options)
-        resource = Resource(label, matcher, resource_options, regex)
-        compiled.append((_specificity(pattern, is_regex, regex), resource))
+        with errors.collect():
+            compiled.append(_compile_resource(pattern, overrides, options))
+    errors.raise_any()
     compiled.sort(key=lambda pair: pair[0])
     return tuple(resource for _, resource in compiled)
+
+
+def _compile_resource(
+    pattern: object, overrides: object, options: Mapping[str, object]
+) -> tuple[tuple[int, int, int, int], Resource]:
+    """One resource and its rank; raises the errors of its pattern and its options together."""
+    if not isinstance(pattern, str | re.Pattern) or (
+        isinstance(pattern, re.Pattern) and not isinstance(pattern.pattern, str)
+    ):
+        raise ConfigurationTypeError(
+            describe(
+                "resources", pattern, "a pattern must be a str or a compiled str regex", "write r'/api/*'"
+            )
+        )
+    if not isinstance(overrides, Mapping):
+        raise ConfigurationTypeError(
+            describe(
+                f"resources[{pattern!r}]",
+                overrides,
+                "each resource maps to a dict of options",
+                "write {'origins': [...], ...}, or {} for the defaults",
+            )
+        )
+    where = f"resources[{pattern!r}]"
+    errors = ErrorCollector()
+    with errors.collect():
+        check_option_names(overrides, RESOURCE_OPTIONS, where)
+    with errors.collect():
+        matcher, is_regex, regex = compile_path(pattern)
+    known = {name: value for name, value in overrides.items() if name in RESOURCE_OPTIONS}
+    with errors.collect():
+        resource_options = build_options({**options, **known}, where)
+        guards.check(resource_options)
+    errors.raise_any()
+    label = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    resource = Resource(label, matcher, resource_options, regex)
+    return _specificity(pattern, is_regex, regex), resource

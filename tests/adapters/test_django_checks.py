@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -125,3 +126,34 @@ def test_manage_py_check_prints_warnings_and_passes() -> None:
         out = StringIO()
         call_command("check", stdout=out, stderr=out)
         assert "(wsgi_cors.W002) CORS_ORIGNS is not a setting wsgi_cors.django reads" in out.getvalue()
+
+
+KEYWORD = re.compile(
+    r"\b(?:origins|methods|allow_headers|expose_headers|max_age|supports_credentials|send_wildcard|"
+    r"resources|allow_private_network)\b(?:=| \(|$)|from methods\b"
+)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"CORS_EXPOSE_HEADERS": ["X Bad"]},
+        {"CORS_ALLOW_HEADERS": ["x-(a"]},
+        {"CORS_ALLOW_HEADERS": ["content-length"]},
+        {"CORS_ALLOW_METHODS": ["TRACE"]},
+        {"CORS_PREFLIGHT_MAX_AGE": 86400},
+        {"CORS_ALLOWED_ORIGINS": ["https://*.github.io"], "CORS_ALLOW_CREDENTIALS": True},
+        {"CORS_ALLOWED_ORIGINS": ["http://app.example.com"], "CORS_ALLOW_CREDENTIALS": True},
+        {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True},
+        {"CORS_ORIGIN_REGEX_WHITELIST": ["https://(.*)+x"]},
+        {"CORS_EXPOSE_HEADERS": ["*"], "CORS_ALLOW_CREDENTIALS": True, "CORS_ALLOWED_ORIGINS": [ALLOWED]},
+        {"CORS_URLS_REGEX": r"^/(a|aa)+$"},
+    ],
+)
+def test_messages_name_the_django_settings_never_the_core_keywords(values: dict[str, object]) -> None:
+    with cors_settings(**values):
+        found = ours()
+    assert found
+    for message in found:
+        assert str(message.msg).startswith("CORS_"), message
+        assert not KEYWORD.search(f"{message.msg} | {message.hint}"), message

@@ -352,3 +352,17 @@ def test_requests_during_a_settings_change_get_one_configuration_or_the_other() 
     assert failures == []
     assert len(answers) == 800
     assert set(answers) <= {(ALLOWED, "X-Old"), (ALLOWED, "X-New")}
+
+
+def test_conf_reads_each_setting_as_the_middleware_does() -> None:
+    from wsgi_cors.django.conf import conf
+
+    with cors_settings(CORS_ORIGIN_WHITELIST=[ALLOWED], CORS_ALLOW_HEADERS=["foo"]):
+        assert conf.CORS_ALLOWED_ORIGINS == [ALLOWED]
+        assert conf.CORS_ALLOW_HEADERS == ["foo"]
+        assert conf.CORS_ALLOW_METHODS == ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
+        assert conf.CORS_PREFLIGHT_MAX_AGE == 7200
+    with cors_settings(CORS_ALLOW_ALL_ORIGINS=False, CORS_ORIGIN_ALLOW_ALL=True):
+        assert conf.CORS_ALLOW_ALL_ORIGINS is False
+    with pytest.raises(AttributeError):
+        conf.CORS_ORIGINS  # noqa: B018

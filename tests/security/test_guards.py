@@ -291,19 +291,7 @@ def test_a_forbidden_header_in_allow_headers_starts_and_the_rest_is_granted() ->
     assert response.header("Access-Control-Allow-Headers") == "x-token"
 
 
-# --- the curated public-suffix list, cross-checked -----------------------------------------------
-
-
-def test_every_curated_public_suffix_is_on_the_public_suffix_list() -> None:
-    psl = PublicSuffixList()
-    not_public = sorted(suffix for suffix in guards.PUBLIC_SUFFIXES if not psl.is_public(suffix))
-    assert not_public == []
-
-
-@pytest.mark.parametrize("suffix", sorted(guards.PUBLIC_SUFFIXES))
-def test_every_curated_public_suffix_is_flagged_as_a_credentialed_wildcard(suffix: str) -> None:
-    with pytest.warns(CORSSecurityWarning, match=re.escape(f"any host under {suffix!r}")):
-        CORSMiddleware(RecordingApp(), origins=[f"https://*.{suffix}"], supports_credentials=True)
+# --- public suffixes (both sources: tests/security/test_public_suffixes.py) ---------------------
 
 
 def test_a_wildcard_under_a_registrable_domain_of_a_public_suffix_is_not_flagged() -> None:

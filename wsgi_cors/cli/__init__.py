@@ -6,14 +6,14 @@ says whether a page could make the call (:mod:`.check`). Both exit 0 when a brow
 the call, 1 when it would block it, 2 on usage, configuration or network errors.
 
 This module is the command line only: the parser, the request both commands describe, and the
-dispatch. Where explain's middleware comes from is :mod:`.configuration`; how both print is
-:mod:`.report`.
+dispatch. Where explain's middleware comes from is :mod:`.configuration` (PasteDeploy ini files:
+:mod:`.pastedeploy`); how check reaches servers (proxies, certificates) is :mod:`.transport`;
+how both print is :mod:`.report`.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -21,10 +21,11 @@ from typing import TextIO
 from .. import __version__
 from ..browser import BrowserRequest, parse_headers
 from ..fetch import SERIALISED_ORIGIN, TOKEN
-from .check import check, http_sender
+from .check import check
 from .configuration import add_option_flags, find_middleware, load_middleware
 from .explain import explain
 from .report import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR, Report, UsageError, emit
+from .transport import NetworkError, check_url, http_sender, route
 
 __all__ = [
     "EXIT_ALLOWED",
@@ -58,7 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     source = explain_parser.add_argument_group(
         "configuration (options override the file; values read as the CORS_* variables are)"
     )
-    source.add_argument("--config", metavar="FILE", help="options as a TOML (Python 3.11+) or JSON file")
+    source.add_argument(
+        "--config",
+        metavar="FILE",
+        help="options as a TOML (Python 3.11+) or JSON file, or a PasteDeploy .ini (or .cfg) file whose "
+        "[filter:...] uses egg:wsgi-cors#cors",
+    )
+    source.add_argument(
+        "--filter",
+        metavar="NAME",
+        help="with an ini --config: the [filter:NAME] section to read (default: the wsgi-cors filter that "
+        "[pipeline:main] runs, or the only one)",
+    )
     source.add_argument(
         "--app",
         metavar="MODULE:OBJECT",
@@ -89,13 +101,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="send a browser's CORS requests to a server and judge the answers",
         description="Send the preflight (when a browser would) and the actual request to URL, apply "
         "the browser's CORS checks, and say whether a page at ORIGIN could make the call. The "
-        "actual request is really sent: do not aim a DELETE at data you want to keep. "
+        "actual request is really sent: do not aim a DELETE at data you want to keep. Redirects are "
+        "followed as browsers follow them, with the CORS checks on every hop. http_proxy, https_proxy "
+        "and no_proxy are honoured (loopback is never proxied, as in browsers). "
         "Exit status: 0 allowed, 1 blocked, 2 usage or network error.",
         allow_abbrev=False,
     )
     check_parser.add_argument("url", help="the URL the page would fetch (http:// or https://)")
     _add_request_arguments(check_parser, origin_required=True)
     check_parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default: 10)")
+    check_parser.add_argument(
+        "--cacert",
+        metavar="FILE",
+        help="verify https:// servers against the CA certificates in FILE (PEM) instead of the system's "
+        "(default: $REQUESTS_CA_BUNDLE, else $CURL_CA_BUNDLE, else the system's, which honour "
+        "$SSL_CERT_FILE and $SSL_CERT_DIR)",
+    )
     check_parser.add_argument("--json", action="store_true", help="print a JSON report")
     return parser
 
@@ -161,10 +182,15 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     request = _browser_request(args)
     assert request is not None  # --origin is required
-    send = http_sender(args.url, args.timeout)
+    check_url(args.url)
+    send = http_sender(args.timeout, args.cacert)
+    way = route(args.url)
     try:
         report = check(request, args.url, send)
-    except (OSError, http.client.HTTPException) as exc:
-        print(f"wsgi-cors check: network error: {args.url}: {exc}", file=sys.stderr)
+    except NetworkError as exc:
+        print(f"wsgi-cors check: network error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    return emit(report, args.json, out, [])
+    report.data["proxy"] = {"url": way.proxy.url if way.proxy else None, "reason": way.reason}
+    # Only a proxy in use is worth a line: the rest of the report reads as before.
+    preamble = [f"Proxy: {way.proxy.url} ({way.reason})"] if way.proxy else []
+    return emit(report, args.json, out, preamble)

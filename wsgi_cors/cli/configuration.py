@@ -22,6 +22,8 @@ from .. import config
 from ..errors import CORSSecurityWarning, WsgiCorsError
 from ..middleware import CORSMiddleware
 from ..options import DEFAULTS, OPTION_NAMES
+from ..paste import filter_configuration
+from .pastedeploy import INI_SUFFIXES, read_ini_filter
 from .report import UsageError
 
 if TYPE_CHECKING:
@@ -131,6 +133,18 @@ def file_configuration(path: str) -> config.Configuration:
     return config.Configuration(gathered.options, dict.fromkeys(gathered.sources, path))
 
 
+def ini_configuration(path: str, name: str | None) -> tuple[config.Configuration, str, list[str]]:
+    """A PasteDeploy ini's wsgi-cors filter, read as the filter reads it; where, and its warnings."""
+    found = read_ini_filter(path, name)
+    where = f"{path} [filter:{found.name}]"
+    try:
+        gathered = filter_configuration(found.local_conf)
+    except WsgiCorsError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+    sources = {option: f"{where} {key}" for option, key in gathered.sources.items()}
+    return config.Configuration(gathered.options, sources), where, found.warnings
+
+
 def _no_application(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
     """The application behind a middleware built from flags or a file: explain never calls it."""
     start_response("204 No Content", [])
@@ -141,7 +155,7 @@ def load_middleware(args: argparse.Namespace) -> tuple[CORSMiddleware, str, list
     """The middleware to explain, where it came from, and the security warnings it raised."""
     flags = flag_configuration(args)
     if args.app:
-        if args.config or flags.options:
+        if args.config or args.filter or flags.options:
             raise UsageError("--app reads the configuration from the application: give no other options")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CORSSecurityWarning)
@@ -151,11 +165,19 @@ def load_middleware(args: argparse.Namespace) -> tuple[CORSMiddleware, str, list
     source = "the defaults"
     options: dict[str, object] = {}
     sources: dict[str, str] = {}
+    read_warnings: list[str] = []
+    ini = bool(args.config) and Path(args.config).suffix.lower() in INI_SUFFIXES
+    if args.filter and not ini:
+        raise UsageError(
+            "--filter names a [filter:NAME] section of a PasteDeploy ini: give --config FILE.ini"
+        )
     if args.config:
-        from_file = file_configuration(args.config)
+        if ini:
+            from_file, source, read_warnings = ini_configuration(args.config, args.filter)
+        else:
+            from_file, source = file_configuration(args.config), args.config
         options.update(from_file.options)
         sources.update(from_file.sources)
-        source = args.config
     if flags.options:
         options.update(flags.options)
         sources.update(flags.sources)
@@ -166,7 +188,7 @@ def load_middleware(args: argparse.Namespace) -> tuple[CORSMiddleware, str, list
             middleware = config.Configuration(options, sources).build(CORSMiddleware, _no_application)
         except WsgiCorsError as exc:
             raise UsageError(f"invalid configuration: {exc}") from None
-    return middleware, source, [str(warning.message) for warning in caught]
+    return middleware, source, read_warnings + [str(warning.message) for warning in caught]
 
 
 def load_app_middleware(spec: str) -> CORSMiddleware:

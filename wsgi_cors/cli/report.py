@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ..browser import BrowserRequest, Headers, Verdict, readable_headers
+from ..browser import BrowserRequest, Check, Finding, Headers, Stage, Verdict, readable_headers
 
 EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
 
@@ -35,11 +35,23 @@ class Report:
             self.lines.append(f"     {arrow} {name}: {value}")
 
 
-def say_findings(report: Report, verdict: Verdict, where: str) -> None:
-    """The browser's checks of one answer (``preflight`` or ``response``), one line each."""
-    for finding in verdict.findings:
-        if finding.message.startswith(where + ":"):
-            report.say(f"   {'ok  ' if finding.ok else 'FAIL'} {finding.message.partition(': ')[2]}")
+def say_findings(report: Report, verdict: Verdict, where: Stage, since: int = 0) -> None:
+    """The browser's checks of one answer (``preflight`` or ``response``) made after the first
+    ``since`` findings, one line each."""
+    for finding in verdict.findings[since:]:
+        if finding.stage == where:
+            report.say(f"   {'ok  ' if finding.ok else 'FAIL'} {finding.text}")
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """One browser check for ``--json``: the words, and the fields a program reads."""
+    return {
+        "ok": finding.ok,
+        "message": finding.message,
+        "stage": finding.stage,
+        "check": finding.check.value,
+        "subject": finding.subject,
+    }
 
 
 def conclude(
@@ -50,11 +62,14 @@ def conclude(
     url: str,
     headers: Headers,
     readable_note: str | None = None,
+    first_url: str | None = None,
 ) -> Report:
-    """End the report with the browser's verdict; ``fix`` (from the policy) wins over the browser's."""
+    """End the report with the browser's verdict; ``fix`` (from the policy or a diagnosis) wins
+    over the browser's. ``url`` is the URL whose answer decided; ``first_url`` the one the page
+    fetched, when redirects led from it to ``url``."""
     failure = verdict.failure
     data = report.data
-    data["checks"] = [{"ok": f.ok, "message": f.message} for f in verdict.findings]
+    data["checks"] = [finding_data(f) for f in verdict.findings]
     data["allowed"] = verdict.ok
     if failure is None:
         readable = readable_headers(request, headers)
@@ -67,19 +82,22 @@ def conclude(
             f"Verdict: ALLOWED. A page at {request.origin} can make this call and read the response{detail}"
         )
         return report
-    console = (
-        f"Access to fetch at '{url}' from origin '{request.origin}' has been blocked by CORS policy: "
-        f"{failure.console}"
-    )
-    if failure.console and failure.console.startswith("No 'Access-Control-Allow-Origin'"):
+    redirected = f" (redirected from '{first_url}')" if first_url and first_url != url else ""
+    if failure.network:
+        console = f"{failure.console}; fetch() rejects with TypeError: Failed to fetch"
+    else:
+        console = (
+            f"Access to fetch at '{url}'{redirected} from origin '{request.origin}' has been blocked by CORS "
+            f"policy: {failure.console}"
+        )
+    if failure.check is Check.ALLOW_ORIGIN and failure.absent and failure.stage == "response":
         console += (
             " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the "
             "resource with CORS disabled."
         )
     fix = fix or failure.fix
     data.update(console=console, fix=fix, readable_headers=[])
-    where, _, message = failure.message.partition(": ")
-    report.say(f"Verdict: BLOCKED ({where}): {message}.")
+    report.say(f"Verdict: BLOCKED ({failure.stage}): {failure.text}.")
     if data.get("cause"):
         report.say(f"  Cause: {data['cause']}.")
     report.say(f"  Chromium's console: {console}")

@@ -447,9 +447,26 @@ def _reword(text: str, read_settings: Settings) -> str:
         given = [names[setting] for setting in settings if setting in read_settings.given]
         replacement = "/".join(given or [names[setting] for setting in settings])
         text = re.sub(rf"(?<![\w.]){option}=", f"{replacement}=", text)
+        text = re.sub(rf"\bfrom {option}\b", f"from {replacement}", text)
     return text
 
 
 #: Formats a problem for an exception or a log line.
 def describe_problem(problem: Problem) -> str:
     return f"{problem.message}. Fix: {problem.hint} ({problem.id})"
+
+
+class _Conf:
+    """django-cors-headers's ``corsheaders.conf.conf``: each setting as the middleware reads
+    it (the new name, else its old alias, else the default), for code that inspects them."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in SETTINGS:
+            raise AttributeError(name)
+        from django.conf import settings  # here, so this module stays importable without Django
+
+        return read(settings).values[name]
+
+
+#: ``conf.CORS_ALLOWED_ORIGINS`` and the rest, read from ``django.conf.settings`` on access.
+conf = _Conf()
