@@ -16,8 +16,8 @@ package named ``corsheaders``, first on the path, re-exports our public names
 
 All of its tests run. ``test_checks.py`` calls ``corsheaders.checks.check_settings()``, here our
 ``wsgi_cors.django.checks.check_settings``; ``test_conf.py`` reads the private
-``corsheaders.conf.conf``, here an attribute view of our settings reader
-(``wsgi_cors.django.conf.read``), so the old alias names and their precedence are ours.
+``corsheaders.conf.conf``, here ``wsgi_cors.django.conf.conf``, our view of the same settings
+(new name, else old alias, else default).
 
 Every failure must be one of :data:`DEVIATIONS`, each pinned to the heading of
 ``docs/migrating-from-django-cors-headers.md`` that explains why we answer differently; the exit
@@ -59,20 +59,8 @@ ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = "access-control-allow-private-network"
     "defaults.py": "from wsgi_cors.django.defaults import default_headers, default_methods  # noqa: F401\n",
     # What test_checks.py calls: our checks, with wsgi_cors ids (the `check-ids` deviation).
     "checks.py": "from wsgi_cors.django.checks import check_settings  # noqa: F401\n",
-    # The settings shadow that test_conf.py reads: each attribute from our settings reader, so the
-    # old aliases and their precedence are ours.
-    "conf.py": """from django.conf import settings
-
-from wsgi_cors.django.conf import read
-
-
-class _Conf:
-    def __getattr__(self, name):
-        return read(settings).values[name]
-
-
-conf = _Conf()
-""",
+    # The settings view test_conf.py reads: ours (new name, else old alias, else default).
+    "conf.py": "from wsgi_cors.django.conf import conf  # noqa: F401\n",
 }
 
 #: The test project the sdist does not ship, written from what its tests use.
