@@ -453,8 +453,8 @@ class Case:
             return True  # '*', even to an empty Origin: nothing of it is sent back
         if not origin or self.unsafe_origin():
             return False  # never reflected
-        if self.allow_all:
-            return origin != "null"  # reflected for credentials, but never 'null'
+        if self.allow_all:  # reflected for credentials, 'null' only if listed
+            return origin != "null" or "null" in self.origins
         if self.listed_exactly() or self.regex_fullmatch():
             return True
         # A receiver's yes grants any origin the settings could reflect, never 'null' with credentials.
@@ -674,6 +674,11 @@ RARE_CASES: tuple[tuple[dict[str, Any], Req, str | None], ...] = (
     ({"CORS_ALLOW_ALL_ORIGINS": True}, Req("GET", "/api/items", "https://[::1"), None),
     (
         {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True},
+        Req("GET", "/api/items", "null"),
+        None,
+    ),
+    (  # listed: trusted beside CORS_ALLOW_ALL_ORIGINS, as django-cors-headers does
+        {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True, "CORS_ALLOWED_ORIGINS": ["null"]},
         Req("GET", "/api/items", "null"),
         None,
     ),
