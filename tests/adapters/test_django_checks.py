@@ -157,3 +157,13 @@ def test_messages_name_the_django_settings_never_the_core_keywords(values: dict[
     for message in found:
         assert str(message.msg).startswith("CORS_"), message
         assert not KEYWORD.search(f"{message.msg} | {message.hint}"), message
+
+
+def test_a_flask_cors_option_without_an_equivalent_says_so() -> None:
+    with cors_settings(CORS_ALWAYS_SEND=False):
+        [warning] = ours()
+        assert warning.id == "wsgi_cors.W002"
+        assert (
+            warning.hint
+            == "remove it: a flask-cors option that django-cors-headers's settings have no equivalent for"
+        )

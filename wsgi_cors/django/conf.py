@@ -58,6 +58,19 @@ RENAMED: Mapping[str, str] = {
     "CORS_SEND_WILDCARD": "CORS_ALLOW_ALL_ORIGINS",
 }
 
+#: flask-cors (and wsgi_cors) options with no setting here: the middleware behaves as
+#: django-cors-headers does (``Vary`` always, no grant without ``Origin``, preflights answered
+#: by the middleware, error responses included).
+FLASK_ONLY = frozenset(
+    {
+        "CORS_VARY_HEADER",
+        "CORS_ALWAYS_SEND",
+        "CORS_AUTOMATIC_OPTIONS",
+        "CORS_INTERCEPT_EXCEPTIONS",
+        "CORS_PREFLIGHT_STATUS",
+    }
+)
+
 #: Settings that django-cors-headers itself no longer reads.
 REMOVED = frozenset({"CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"})
 
@@ -389,6 +402,8 @@ def unknown_settings(settings: object) -> list[Problem]:
             continue
         if name in RENAMED:
             hint = f"rename it to {RENAMED[name]} (the django-cors-headers name, which is read here)"
+        elif name in FLASK_ONLY:
+            hint = "remove it: a flask-cors option that django-cors-headers's settings have no equivalent for"
         elif name in REMOVED:
             hint = "remove it: django-cors-headers removed it too, and neither reads it"
         else:
