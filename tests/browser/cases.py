@@ -157,3 +157,18 @@ EXPECTED: tuple[tuple[str, str, str], ...] = tuple(
     for case in CASE_NAMES
 )
 CONFIG_NAMES = tuple(_CHANGES)
+
+#: The verdicts against the Django example project (examples/django_project: one origin, the
+#: page's; Content-Type and Authorization allowed; X-Request-Id exposed; credentials). Cases its
+#: routes cannot serve are left out: ``credentialed-cookie`` (no /api/login) and
+#: ``read-unexposed-header`` (its view sends no X-Secret, so "hidden" would prove nothing).
+DJANGO_EXAMPLE: dict[str, str] = {
+    "simple-get": "allowed",
+    "json-post": "allowed",  # the preflight is granted; the view then answers 405 (GET only), readable
+    "put-custom-header": "blocked",  # X-Custom-Header is not in CORS_ALLOW_HEADERS
+    "delete-custom-header": "blocked",
+    "read-exposed-header": "readable",
+    "preflight-cache": "blocked",  # a PUT with X-Custom-Header
+    **_ONLY_PAGE_ORIGIN,
+    "private-network": "allowed",
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,14 +70,19 @@ def flask_adapter_present() -> bool:
 def run_pages(chromium: str, adapters: tuple[Adapter, ...], configs: tuple[str, ...]) -> dict[str, PageRun]:
     """Launch Chromium once, load the playground once per adapter and configuration, all
     pages at once, and collect every verdict, keyed ``adapter/config``."""
+    return run_playgrounds(chromium, [lambda a=a, c=c: Playground(c, a) for a in adapters for c in configs])
+
+
+def run_playgrounds(chromium: str, makers: list[Callable[[], Playground]]) -> dict[str, PageRun]:
+    """The same for any playgrounds (``makers`` build them, not started), keyed ``adapter/config``."""
     async_api = pytest.importorskip(
         "playwright.async_api", reason="the playwright package is missing (pip install -e '.[test]')"
     )
-    return asyncio.run(_run_pages(async_api, chromium, adapters, configs))
+    return asyncio.run(_run_pages(async_api, chromium, makers))
 
 
 async def _run_pages(
-    async_api: Any, chromium: str, adapters: tuple[Adapter, ...], configs: tuple[str, ...]
+    async_api: Any, chromium: str, makers: list[Callable[[], Playground]]
 ) -> dict[str, PageRun]:
     async with async_api.async_playwright() as driver:
         # CHROMIUM_FLAGS without "--headless", which Playwright adds in its own form.
@@ -84,9 +90,8 @@ async def _run_pages(
         _judge["version"] = f"Chromium {browser.version} ({chromium})"
         playgrounds: list[Playground] = []
         try:
-            for adapter in adapters:
-                for config in configs:
-                    playgrounds.append(Playground(config, adapter).start())
+            for make in makers:
+                playgrounds.append(make().start())
             slots = asyncio.Semaphore(CONCURRENT_PAGES)
             runs = await asyncio.gather(
                 *(_run_page(browser, playground, slots) for playground in playgrounds)
