@@ -448,7 +448,7 @@ def check_debug(resources: Iterable[Resource]) -> None:
             True,
             f"debug mode is on while origins allow {shown}, which is not a loopback origin, so "
             "this looks like production: every refused request is answered with its reason "
-            f"({DEBUG_HEADER}) for any page to read",
+            f"({DEBUG_HEADER}) for anyone who sends one to read",
             "turn it off outside development (debug=False, CORS_DEBUG=false), or in development "
             "allow only loopback origins such as http://localhost:3000",
         ),

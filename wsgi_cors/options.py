@@ -209,6 +209,10 @@ def _build_options(given: Mapping[str, object], where: str = "CORSMiddleware") -
         )
     origins = compile_origins(merged["origins"], credentials=credentials)
     methods = _tokens("methods", merged["methods"], upper=True)
+    if methods is not None and "*" in methods:
+        # A browser reads "*" anywhere in Access-Control-Allow-Methods as any method: the policy
+        # must mean the same, or a cached "GET, *" would let through what the policy refuses.
+        methods = None
     return Options(
         origins=origins,
         methods=None if methods is None else frozenset(methods),

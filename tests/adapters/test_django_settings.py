@@ -366,3 +366,40 @@ def test_conf_reads_each_setting_as_the_middleware_does() -> None:
         assert conf.CORS_ALLOW_ALL_ORIGINS is False
     with pytest.raises(AttributeError):
         conf.CORS_ORIGINS  # noqa: B018
+
+
+def test_a_settings_change_during_a_build_is_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that overlapped a change serves its request but is not kept: the next request
+    rebuilds, so an override ending mid-build cannot leave its origins granted."""
+    from wsgi_cors.django import conf
+
+    factory = RequestFactory()
+    evil = "https://evil.example"
+    building, resume = threading.Event(), threading.Event()
+    real_build = conf.build
+
+    def paused_build(settings_object: object) -> object:
+        built = real_build(settings_object)
+        if threading.current_thread().name == "paused":
+            building.set()
+            resume.wait(timeout=30)
+        return built
+
+    with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED]):
+        middleware = CorsMiddleware(lambda request: HttpResponse())
+        override = override_settings(CORS_ALLOWED_ORIGINS=[evil])
+        override.enable()
+        monkeypatch.setattr(conf, "build", paused_build)
+        thread = threading.Thread(
+            target=lambda: middleware(factory.get("/api/items", headers={"origin": evil})), name="paused"
+        )
+        thread.start()
+        assert building.wait(timeout=30)
+        override.disable()  # the settings change while the request's build is under way
+        resume.set()
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+        response = middleware(factory.get("/api/items", headers={"origin": evil}))
+        assert response.get("Access-Control-Allow-Origin") is None
+        response = middleware(factory.get("/api/items", headers={"origin": ALLOWED}))
+        assert response.get("Access-Control-Allow-Origin") == ALLOWED

@@ -186,6 +186,17 @@ def test_allowed_method_is_a_case_insensitive_token_match(cors: Callable[..., Cl
     assert response.headers["Access-Control-Allow-Methods"] == "DELETE, GET, PUT"
 
 
+@pytest.mark.parametrize("supports_credentials", [False, True])
+def test_a_star_among_listed_methods_allows_any_method_as_browsers_read_it(
+    cors: Callable[..., Client], supports_credentials: bool
+) -> None:
+    # Browsers read "*" anywhere in Access-Control-Allow-Methods as any method and cache it, so
+    # the policy must not refuse DELETE after a grant that said "GET, PUT, *".
+    client = cors(methods=["GET", "PUT", "*"], origins=[ALLOWED], supports_credentials=supports_credentials)
+    assert preflight(client, method="PUT").headers["Access-Control-Allow-Methods"] == "PUT"
+    assert preflight(client, method="DELETE").headers["Access-Control-Allow-Methods"] == "DELETE"
+
+
 @pytest.mark.parametrize("method", ["PATCH", "ET", "GET, PUT", "PU", "", "GET\x00"])
 def test_method_not_listed_is_refused_whole(
     cors: Callable[..., Client], app: RecordingApp, method: str

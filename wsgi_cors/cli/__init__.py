@@ -24,7 +24,7 @@ from ..fetch import SERIALISED_ORIGIN, TOKEN
 from .check import check
 from .configuration import add_option_flags, find_middleware, load_middleware
 from .explain import explain
-from .report import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR, Report, UsageError, emit
+from .report import EXIT_ALLOWED, EXIT_BLOCKED, EXIT_ERROR, Report, UsageError, emit, printable
 from .transport import NetworkError, check_url, http_sender, route
 
 __all__ = [
@@ -147,7 +147,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             return run_explain(args, out)
         return run_check(args, out)
     except UsageError as exc:
-        print(f"wsgi-cors {args.command}: error: {exc}", file=sys.stderr)
+        # The message may quote a server's Location or status line: never raw to the terminal.
+        print(printable(f"wsgi-cors {args.command}: error: {exc}"), file=sys.stderr)
         return EXIT_ERROR
 
 
@@ -188,7 +189,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     try:
         report = check(request, args.url, send)
     except NetworkError as exc:
-        print(f"wsgi-cors check: network error: {exc}", file=sys.stderr)
+        print(printable(f"wsgi-cors check: network error: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     report.data["proxy"] = {"url": way.proxy.url if way.proxy else None, "reason": way.reason}
     # Only a proxy in use is worth a line: the rest of the report reads as before.

@@ -468,7 +468,8 @@ def _reword(text: str, read_settings: Settings) -> str:
         replacement = "/".join(given or [names[setting] for setting in settings])
         text = re.sub(rf"(?<![\w.]){option}=", f"{replacement}=", text)
         text = re.sub(rf"\bfrom {option}\b", f"from {replacement}", text)
-    return text
+    # The core's fix names both spellings (keyword and variable); here they are one setting.
+    return text.replace("CORS_DEBUG=False, CORS_DEBUG=false", "CORS_DEBUG=False")
 
 
 #: Formats a problem for an exception or a log line.

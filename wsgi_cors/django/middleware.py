@@ -69,18 +69,24 @@ class CorsMiddleware:
             # Django then awaits this instance; __call__ hands async requests to __acall__.
             markcoroutinefunction(self)
         self._built: conf.Built | None = _build()
+        # Counts settings changes, so a build that overlapped one is used once, never kept.
+        self._generation = 0
         # A weak reference (the default): the receiver goes away with the middleware.
         setting_changed.connect(self._setting_changed)
 
     def _setting_changed(self, *, setting: str, **kwargs: Any) -> None:
         if setting.startswith("CORS_") or setting == "DEBUG":
             # Rebuilt on the next request; an invalid override then fails that request.
+            self._generation += 1
             self._built = None
 
     def _policies(self) -> conf.Built:
         built = self._built
         if built is None:
-            self._built = built = _build()
+            generation = self._generation
+            built = _build()
+            if generation == self._generation:
+                self._built = built
         return built
 
     def __call__(self, request: HttpRequest) -> Any:
