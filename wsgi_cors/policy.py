@@ -408,7 +408,7 @@ class Policy:
         if self.everywhere is not None:
             return self.everywhere
         paths = self._paths
-        chosen = paths.get(path_info, _UNSEEN)
+        chosen: ResourcePolicy | None = paths.get(path_info, _UNSEEN)
         if chosen is not _UNSEEN:
             return chosen
         chosen = self.resource_for_uncached(path_info)
