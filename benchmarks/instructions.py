@@ -13,7 +13,10 @@ warm-up batch and then a measured batch, calling ``os.getppid()`` (which no cont
 just before and just after the measured batch. Callgrind writes the instructions counted since
 its previous dump each time ``os_getppid`` is entered, so the dump after the measured batch
 holds that batch alone, free of start-up and imports. ``PYTHONHASHSEED`` is fixed, so two runs
-count the same to within a few instructions per request.
+of a WSGI row count the same to within some tens of instructions per request. A Flask request
+(about 370,000 instructions) moves by up to about 900 from one process to another (object
+addresses change dictionary and set probing), and every Flask "added" figure with it: compare
+Flask rows across runs by their totals, or read differences of a few hundred as noise.
 
 Run through ``python -m benchmarks --instructions`` (needs ``valgrind`` on the PATH; a few
 minutes). A batch is 2,048 WSGI or 128 Flask requests: the 4,096 rotating origins then miss
