@@ -2,6 +2,11 @@
 
 Prints Markdown: the checks, the per-request tables, the targets, the memory run and the
 end-to-end run. Nothing here is a pass/fail test; the figures are for people.
+
+``python -m benchmarks --instructions`` prints the same per-request tables and targets in
+instructions counted under valgrind's callgrind instead of time (see
+:mod:`benchmarks.instructions`): deterministic, so fit for a loaded machine and for the
+Flask rows, where a few µs drown in Flask's own variation.
 """
 
 from __future__ import annotations
@@ -12,11 +17,12 @@ import platform
 import sys
 import time
 
-from . import e2e, memory
+from . import e2e, instructions, memory
 from .micro import Settings, prepare, python_version, run
 from .report import Results, tables, verdicts
 
 PARTS = ("micro", "memory", "e2e")
+EXTRA_PARTS = ("instructions",)  # not in the default run: needs valgrind and a few minutes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,11 +31,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {PARTS}")
     parser.add_argument("--rounds", type=int, help="interleaved rounds of the in-process timing")
     parser.add_argument("--requests", type=int, help="requests in the memory run")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instructions per request under callgrind instead of the timed parts (--only instructions)",
+    )
     args = parser.parse_args(argv)
     parts = [part.strip() for part in args.only.split(",") if part.strip()]
-    unknown = set(parts) - set(PARTS)
+    if args.instructions:
+        parts = ["instructions"]
+    unknown = set(parts) - set(PARTS + EXTRA_PARTS)
     if unknown:
-        parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
+        parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS + EXTRA_PARTS}")
 
     def say(line: str = "") -> None:
         print(line, flush=True)
@@ -71,6 +84,23 @@ def main(argv: list[str] | None = None) -> int:
             say(line)
         say()
         for line in verdicts(results):
+            say(line)
+
+    if "instructions" in parts:
+        say()
+        say("## In-process, instructions per request (callgrind)")
+        say()
+        say(
+            f"Instructions counted by valgrind's callgrind over a batch of {instructions.WSGI_BATCH} "
+            f"WSGI / {instructions.FLASK_BATCH} Flask requests per contender, after a warm-up, "
+            "divided by the batch; one run, deterministic (PYTHONHASHSEED=0), so no spread."
+        )
+        say()
+        counted = Results(instructions.measure())
+        for line in tables(counted, unit="instructions"):
+            say(line)
+        say()
+        for line in verdicts(counted, timed=False):
             say(line)
 
     if "memory" in parts:

@@ -69,10 +69,17 @@ def _fmt_ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
-def _cell_text(results: Results, scenario: str, contender: str, base: bool = False) -> str:
+def _cell_text(
+    results: Results, scenario: str, contender: str, base: bool = False, spread: bool = True
+) -> str:
     total_figure = results.total(scenario, contender)
     if total_figure is None:
         return results.missing(scenario, contender)
+    if not spread:  # one deterministic count: no spread to show
+        added_figure = results.added(scenario, contender)
+        if base or added_figure is None:
+            return f"{total_figure.median:,.0f}"
+        return f"{total_figure.median:,.0f} ({added_figure.median:+,.0f})"
     if base:
         return str(total_figure)
     return f"{total_figure.median:,.0f} (+{results.added(scenario, contender)})"
@@ -82,44 +89,55 @@ def _ratio_text(results: Results, scenario: str, numerator: str, denominator: st
     return _fmt_ratio(_ratio(results.added(scenario, numerator), results.added(scenario, denominator)))
 
 
-def tables(results: Results) -> list[str]:
+def tables(results: Results, unit: str = "ns") -> list[str]:
+    """The two tables; ``unit`` "ns" for timed cells, "instructions" for counted ones (one
+    deterministic count per cell: no spread and no fastest rounds)."""
+    timed = unit == "ns"
+    wsgi_title = (
+        "### Plain WSGI application (ns per request; in brackets: added over bare WSGI, median ±½IQR)"
+        if timed
+        else "### Plain WSGI application (instructions per request; in brackets: added over bare WSGI)"
+    )
     lines = [
-        "### Plain WSGI application (ns per request; in brackets: added over bare WSGI, median ±½IQR)",
+        wsgi_title,
         "",
         "| scenario | bare WSGI | " + " | ".join(WSGI) + " | wsgicors / minimal | ours / minimal "
-        "| ours / wsgicors | ours / minimal, fastest rounds |",
-        "|---|---:|" + "---:|" * len(WSGI) + "---:|---:|---:|---:|",
+        "| ours / wsgicors |" + (" ours / minimal, fastest rounds |" if timed else ""),
+        "|---|---:|" + "---:|" * len(WSGI) + "---:|---:|---:|" + ("---:|" if timed else ""),
     ]
     for scenario in SCENARIOS:
         name = scenario.name
         lines.append(
-            f"| {scenario.title} | {_cell_text(results, name, 'bare WSGI', base=True)} | "
-            + " | ".join(_cell_text(results, name, contender) for contender in WSGI)
+            f"| {scenario.title} | {_cell_text(results, name, 'bare WSGI', True, timed)} | "
+            + " | ".join(_cell_text(results, name, contender, spread=timed) for contender in WSGI)
             + f" | {_ratio_text(results, name, 'wsgicors', MINIMAL)}"
             f" | {_ratio_text(results, name, 'CORSMiddleware', MINIMAL)}"
-            f" | {_ratio_text(results, name, 'CORSMiddleware', 'wsgicors')}"
-            f" | {_best_ratio(results, name, 'CORSMiddleware', MINIMAL)} |"
+            f" | {_ratio_text(results, name, 'CORSMiddleware', 'wsgicors')} |"
+            + (f" {_best_ratio(results, name, 'CORSMiddleware', MINIMAL)} |" if timed else "")
         )
     lines += [
         "",
-        "### Flask application (ns per request; in brackets: added over bare Flask)",
+        f"### Flask application ({unit} per request; in brackets: added over bare Flask)",
         "",
         "| scenario | bare Flask | " + " | ".join(FLASK) + " | ours / minimal (adapter / wrapped) "
-        "| flask-cors / ours (adapter / wrapped) | same, fastest rounds |",
-        "|---|---:|" + "---:|" * len(FLASK) + "---:|---:|---:|",
+        "| flask-cors / ours (adapter / wrapped) |" + (" same, fastest rounds |" if timed else ""),
+        "|---|---:|" + "---:|" * len(FLASK) + "---:|---:|" + ("---:|" if timed else ""),
     ]
     for scenario in SCENARIOS:
         name = scenario.name
         lines.append(
-            f"| {scenario.title} | {_cell_text(results, name, 'bare Flask', base=True)} | "
-            + " | ".join(_cell_text(results, name, contender) for contender in FLASK)
+            f"| {scenario.title} | {_cell_text(results, name, 'bare Flask', True, timed)} | "
+            + " | ".join(_cell_text(results, name, contender, spread=timed) for contender in FLASK)
             + " | "
             + " / ".join(_ratio_text(results, name, ours, FLASK_MINIMAL) for ours in OURS_FLASK)
             + " | "
             + " / ".join(_ratio_text(results, name, "flask-cors", ours) for ours in OURS_FLASK)
-            + " | "
-            + " / ".join(_best_ratio(results, name, "flask-cors", ours) for ours in OURS_FLASK)
             + " |"
+            + (
+                " " + " / ".join(_best_ratio(results, name, "flask-cors", ours) for ours in OURS_FLASK) + " |"
+                if timed
+                else ""
+            )
         )
     notes = [f"- {scenario.title}: {scenario.note}" for scenario in SCENARIOS if scenario.note]
     notes.append(
@@ -129,9 +147,9 @@ def tables(results: Results) -> list[str]:
     return lines
 
 
-def verdicts(results: Results) -> list[str]:
+def verdicts(results: Results, timed: bool = True) -> list[str]:
     """Each target of the performance issue, with the measured figure and whether it is met."""
-    lines = ["### Targets", ""]
+    lines = ["### Targets" if timed else "### Targets, by instruction counts", ""]
 
     def verdict(met: bool | None) -> str:
         return "n/a" if met is None else ("MET" if met else "NOT MET")
@@ -143,9 +161,8 @@ def verdicts(results: Results) -> list[str]:
         best = _best_ratio(results, scenario, numerator, denominator)
         met = None if ratio is None else (ratio <= limit if at_most else ratio >= limit)
         bound = f"{'≤' if at_most else '≥'} {limit}x"
-        lines.append(
-            f"- {label}: {_fmt_ratio(ratio)} (fastest rounds {best}; target {bound}) — {verdict(met)}"
-        )
+        fastest = f"fastest rounds {best}; " if timed else ""
+        lines.append(f"- {label}: {_fmt_ratio(ratio)} ({fastest}target {bound}) — {verdict(met)}")
 
     for scenario in SCENARIOS:
         check(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import partial
+from types import MethodType
 from typing import TYPE_CHECKING, Any
 
 from . import config
@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 _log = logging.getLogger("wsgi_cors")
 _DEBUG = logging.DEBUG
 _debug_enabled = _log.isEnabledFor
+# The logger's memo of isEnabledFor's answers, which logging clears (never replaces) whenever
+# a level changes. A remembered False (the usual answer) is read without a call; anything
+# else asks isEnabledFor, so the check always answers as isEnabledFor would.
+_enabled_memo: dict[int, bool] = getattr(_log, "_cache", {})
 
 __all__ = ["ERROR_RESPONSE", "CORSMiddleware", "decide", "merge_headers", "trace"]
 
@@ -126,43 +130,48 @@ class CORSMiddleware:
                 return self.app(environ, start_response)
         # decide(resource, environ), spelt out: one call less on every request.
         # tests/core/test_middleware_fast_path.py holds the two to the same answers.
-        origin = environ.get(ORIGIN)
-        if origin is None:
+        if ORIGIN not in environ:
             decision = resource.originless
-        else:
-            if environ.get(METHOD) == "OPTIONS" and REQUEST_METHOD in environ:
-                decision = resource.preflight(
-                    origin,
-                    environ[REQUEST_METHOD],
-                    environ.get(REQUEST_HEADERS, ""),
-                    environ.get(REQUEST_PRIVATE_NETWORK),
-                )
-            else:
-                decision = resource.decisions.get(origin) or resource.actual(origin)
-            if _debug_enabled(_DEBUG):
+        elif REQUEST_METHOD in environ and environ.get(METHOD) == "OPTIONS":
+            decision = resource.preflight(
+                environ[ORIGIN],
+                environ[REQUEST_METHOD],
+                environ.get(REQUEST_HEADERS, ""),
+                environ.get(REQUEST_PRIVATE_NETWORK),
+            )
+            if _enabled_memo.get(_DEBUG, True) and _debug_enabled(_DEBUG):
                 trace(environ, resource, decision)
             if decision.answer:
                 return _answer_preflight(resource, decision, start_response)
+        else:
+            # Only a preflight is answered here: an actual request always reaches the app.
+            origin = environ[ORIGIN]
+            decisions = resource.decisions  # only added to, or replaced whole: safe to read twice
+            decision = decisions[origin] if origin in decisions else resource.actual(origin)
+            if _enabled_memo.get(_DEBUG, True) and _debug_enabled(_DEBUG):
+                trace(environ, resource, decision)
         extra = decision.headers
         vary = decision.vary
         if not extra and vary is None:
             return self.app(environ, start_response)
-        # A partial of a module function rather than a closure: __call__ then keeps no cells,
-        # which every request would pay for, wrapped or not.
+        # The wrapper is a module function bound to a tuple of what it adds (a bound method is
+        # the cheapest callable to make and to call), rather than a closure: __call__ then
+        # keeps no cells, which every request would pay for, wrapped or not.
         if resource.intercept_exceptions:
-            return self.app(environ, partial(_start_with_cors, start_response, extra, vary))
-        return self.app(environ, partial(_start_with_cors_unless_error, start_response, environ, extra, vary))
+            return self.app(environ, MethodType(_start_with_cors, (start_response, extra, vary)))
+        return self.app(
+            environ, MethodType(_start_with_cors_unless_error, (start_response, extra, vary, environ))
+        )
 
 
 def _start_with_cors(
-    start_response: StartResponse,
-    extra: Headers,
-    vary: str | None,
+    bound: tuple[StartResponse, Headers, str | None],
     status: str,
     headers: list[tuple[str, str]],
     exc_info: ExcInfo | None = None,
 ) -> Any:
     """``start_response`` with the CORS headers merged in (see :func:`merge_headers`)."""
+    start_response, extra, vary = bound
     # merge_headers' scan, spelt out for the usual response, which sets none of the names it
     # looks for; any other response takes merge_headers itself.
     for header in headers:
@@ -174,18 +183,16 @@ def _start_with_cors(
 
 
 def _start_with_cors_unless_error(
-    start_response: StartResponse,
-    environ: WSGIEnvironment,
-    extra: Headers,
-    vary: str | None,
+    bound: tuple[StartResponse, Headers, str | None, WSGIEnvironment],
     status: str,
     headers: list[tuple[str, str]],
     exc_info: ExcInfo | None = None,
 ) -> Any:
     """The same, for ``intercept_exceptions=False``: an error response stays bare."""
+    start_response, extra, vary, environ = bound
     if exc_info is not None or ERROR_RESPONSE in environ:
         return start_response(status, headers, exc_info)
-    return _start_with_cors(start_response, extra, vary, status, headers, exc_info)
+    return _start_with_cors((start_response, extra, vary), status, headers, exc_info)
 
 
 def trace(environ: Mapping[str, Any], resource: ResourcePolicy, decision: Decision) -> None:

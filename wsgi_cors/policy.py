@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import debug as debug_header
 from . import guards
@@ -55,6 +55,10 @@ CACHE_SIZE = 1024
 # A preflight whose origin, method and requested headers together are longer than this is
 # decided afresh each time: a thousand keys of a few hundred characters stay small.
 MAX_CACHED_PREFLIGHT_KEY = 512
+# A longer PATH_INFO is matched afresh each time, so the path cache stays small too.
+MAX_CACHED_PATH = 256
+# What the path cache returns for a path it has not seen (None is a cached "no resource").
+_UNSEEN: Any = object()
 
 
 class Kind(Enum):
@@ -454,11 +458,22 @@ def _origin_problem(origin: str) -> Refusal | None:
 
 
 class Policy:
-    """All resources of one configuration, most specific first."""
+    """All resources of one configuration, most specific first.
 
-    def __init__(self, resources: tuple[Resource, ...], debug: bool = False) -> None:
+    The resource chosen for a ``PATH_INFO`` seen before comes from a bounded cache, like the
+    decisions (see :class:`ResourcePolicy`): at most ``cache_size`` paths of at most
+    ``MAX_CACHED_PATH`` characters, started over when full, read and written one key at a
+    time. The choice depends on the path alone, so it never goes stale.
+    ``resource_for_uncached`` is the plain form it must always agree with.
+    """
+
+    def __init__(
+        self, resources: tuple[Resource, ...], debug: bool = False, cache_size: int = CACHE_SIZE
+    ) -> None:
         self.debug = debug
         self.resources = tuple(ResourcePolicy(resource, debug=debug) for resource in resources)
+        self._paths: dict[str, ResourcePolicy | None] = {}
+        self._paths_limit = cache_size
         self._pairs = tuple(
             (resource.matches, policy) for resource, policy in zip(resources, self.resources, strict=True)
         )
@@ -494,6 +509,21 @@ class Policy:
 
     def resource_for(self, path_info: str) -> ResourcePolicy | None:
         """The first resource whose pattern matches ``PATH_INFO`` (read as the text it encodes)."""
+        if self.everywhere is not None:
+            return self.everywhere
+        paths = self._paths
+        chosen: ResourcePolicy | None = paths.get(path_info, _UNSEEN)
+        if chosen is not _UNSEEN:
+            return chosen
+        chosen = self.resource_for_uncached(path_info)
+        if len(path_info) <= MAX_CACHED_PATH:
+            if len(paths) >= self._paths_limit:
+                self._paths = paths = {}
+            paths[path_info] = chosen
+        return chosen
+
+    def resource_for_uncached(self, path_info: str) -> ResourcePolicy | None:
+        """:meth:`resource_for`, matched against the patterns every time."""
         if self.everywhere is not None:
             return self.everywhere
         path = path_info if path_info.isascii() else wsgi_path_text(path_info)

@@ -218,6 +218,43 @@ def test_each_decision_is_logged_at_debug_with_request_values_quoted(
     )
 
 
+def test_the_debug_trace_follows_every_change_of_logging_after_requests_were_served(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The middleware reads logging's memo of "debug is off" instead of asking each time; every
+    # way of turning debug on or off must still take effect on the next request.
+    logger = logging.getLogger("wsgi_cors")
+    client = make_client(RecordingApp(), origins=[ALLOWED])
+
+    def traces() -> int:
+        caplog.clear()
+        client.get("/", headers={"Origin": ALLOWED})
+        client.options("/", headers={"Origin": ALLOWED, "Access-Control-Request-Method": "PUT"})
+        return sum(record.name == "wsgi_cors" for record in caplog.records)
+
+    level, root_level = logger.level, logging.getLogger().level
+    try:
+        logger.setLevel(logging.INFO)
+        assert (traces(), traces()) == (0, 0)  # the second pass reads the memo
+        logger.setLevel(logging.DEBUG)
+        assert traces() == 2
+        logging.disable(logging.DEBUG)
+        assert traces() == 0
+        logging.disable(logging.NOTSET)
+        assert traces() == 2
+        logger.disabled = True
+        assert traces() == 0
+        logger.disabled = False
+        logger.setLevel(logging.NOTSET)
+        logging.getLogger().setLevel(logging.DEBUG)  # inherited from the root logger
+        assert traces() == 2
+    finally:
+        logger.disabled = False
+        logging.disable(logging.NOTSET)
+        logger.setLevel(level)
+        logging.getLogger().setLevel(root_level)
+
+
 def test_a_forged_request_method_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
     # A server that passes the request line's method through (wsgiref.validate would refuse it).
     env = environ(HTTP_ORIGIN=ALLOWED, REQUEST_METHOD="GET\r\nFAKE LOG LINE", PATH_INFO="/api/items")

@@ -11,6 +11,8 @@ from werkzeug.test import Client
 
 from tests.support import ALLOWED, RecordingApp, cors_headers, preflight
 from wsgi_cors import Policy, request_facts
+from wsgi_cors.policy import MAX_CACHED_PATH
+from wsgi_cors.resources import compile_resources
 
 
 def allow_origin(client: Client, path: str, origin: str = ALLOWED) -> str | None:
@@ -174,6 +176,48 @@ def test_property_the_joined_resource_regex_selects_the_first_matching_resource(
         None,
     )
     assert policy.resource_for(wsgi_path) is plain
+
+
+def _first_matching(policy: Policy, path: str) -> object:
+    """The plain rule: the first resource, most specific first, whose own matcher accepts."""
+    return next(
+        (
+            resource
+            for resource, (matches, _) in zip(policy.resources, policy._pairs, strict=True)
+            if matches(path)
+        ),
+        None,
+    )
+
+
+@given(
+    patterns=st.lists(_PATTERNS, min_size=1, max_size=8, unique=True),
+    paths=st.lists(_PATHS, min_size=1, max_size=12),
+    cache_size=st.sampled_from([2, 1024]),
+)
+def test_property_the_path_cache_selects_what_the_patterns_select(
+    patterns: list[str], paths: list[str], cache_size: int
+) -> None:
+    # The cache is a second form of the selection: a path seen before (the second pass), and
+    # one seen before the cache started over (size 2), must get the resource matching gives.
+    policy = Policy(compile_resources(patterns, {}), cache_size=cache_size)
+    for path in paths * 2:
+        wsgi_path = request_facts("GET", path)["PATH_INFO"]
+        assert policy.resource_for(wsgi_path) is _first_matching(policy, path), path
+        assert policy.resource_for_uncached(wsgi_path) is _first_matching(policy, path), path
+        assert len(policy._paths) <= cache_size
+
+
+def test_the_path_cache_forgets_long_paths_and_stays_within_its_size() -> None:
+    policy = Policy(compile_resources(["/api/*", "/other/*"], {}), cache_size=16)
+    api = policy.resources[0] if policy.resources[0].pattern == "/api/*" else policy.resources[1]
+    for index in range(1000):
+        assert policy.resource_for(f"/api/items/{index}") is api
+        assert policy.resource_for(f"/static/{index}") is None
+        assert len(policy._paths) <= 16
+    long_path = "/api/" + "a" * MAX_CACHED_PATH
+    assert policy.resource_for(long_path) is api
+    assert long_path not in policy._paths
 
 
 _SUBTREES = st.lists(st.sampled_from(["api", "v1", "admin", "x"]), min_size=0, max_size=3).map(
