@@ -92,7 +92,7 @@ def test_decisions_are_logged_at_debug_with_request_values_quoted(caplog: pytest
     [record] = [record for record in caplog.records if record.name == "wsgi_cors"]
     assert record.getMessage() == (
         "'GET' '/api/items' from origin 'https://evil.example\\u2028': resource '/*', refused: "
-        "Origin holds a control character, a space, a comma or non-ASCII text"
+        "Origin holds a control character, a space, a comma or non-ASCII text [refusal=origin-malformed]"
     )
 
 
