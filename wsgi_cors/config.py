@@ -210,11 +210,39 @@ class Configuration(NamedTuple):
         return built
 
 
+#: django-cors-headers's settings (and their old aliases), which the Django middleware reads:
+#: a project that wraps its WSGI app with ``from_mapping(settings)`` and still carries them is
+#: pointed at that middleware. A test keeps this equal to ``wsgi_cors.django.conf``'s names.
+DJANGO_CORS_HEADERS_SETTINGS = frozenset(
+    {
+        "CORS_ALLOWED_ORIGINS",
+        "CORS_ALLOWED_ORIGIN_REGEXES",
+        "CORS_ALLOW_ALL_ORIGINS",
+        "CORS_URLS_REGEX",
+        "CORS_ALLOW_METHODS",
+        "CORS_ALLOW_HEADERS",
+        "CORS_EXPOSE_HEADERS",
+        "CORS_PREFLIGHT_MAX_AGE",
+        "CORS_ALLOW_CREDENTIALS",
+        "CORS_ALLOW_PRIVATE_NETWORK",
+        "CORS_ORIGIN_WHITELIST",
+        "CORS_ORIGIN_REGEX_WHITELIST",
+        "CORS_ORIGIN_ALLOW_ALL",
+    }
+)
+
+
 def _unknown(key: str, candidates: list[str], where: str) -> ConfigurationError:
     """An unknown key, with the closest known name (case aside) or the list of names."""
     by_upper = {candidate.upper(): candidate for candidate in candidates}
     close = difflib.get_close_matches(key.upper(), list(by_upper), n=1, cutoff=0.6)
     fix = f"did you mean {by_upper[close[0]]!r}?" if close else f"use one of {', '.join(candidates)}"
+    if key.upper() in DJANGO_CORS_HEADERS_SETTINGS:
+        fix = (
+            f"{key} is django-cors-headers's setting: in a Django project put "
+            "'wsgi_cors.django.CorsMiddleware' in MIDDLEWARE, which reads it (docs/django.md); "
+            f"to keep wrapping the WSGI app, {fix}"
+        )
     return ConfigurationError(f"{where}: unknown option {key!r}. Fix: {fix}")
 
 
@@ -292,4 +320,5 @@ def from_mapping(settings: object, prefix: str = DEFAULT_PREFIX, where: str | No
             raise ConfigurationTypeError("mapping: every key must be a string. Fix: use option names as keys")
         return _gather(settings, prefix, where or "mapping", text=False)
     pairs = {name: getattr(settings, name) for name in dir(settings) if name.startswith(prefix.upper())}
-    return _gather(pairs, prefix, where or type(settings).__name__, text=False)
+    source = settings.__name__ if isinstance(settings, type) else type(settings).__name__
+    return _gather(pairs, prefix, where or source, text=False)

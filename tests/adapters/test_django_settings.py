@@ -403,3 +403,27 @@ def test_a_settings_change_during_a_build_is_not_lost(monkeypatch: pytest.Monkey
         assert response.get("Access-Control-Allow-Origin") is None
         response = middleware(factory.get("/api/items", headers={"origin": ALLOWED}))
         assert response.get("Access-Control-Allow-Origin") == ALLOWED
+
+
+def test_wrapping_with_from_mapping_points_a_leftover_django_cors_headers_setting_at_the_middleware() -> None:
+    from wsgi_cors import ConfigurationError, CORSMiddleware
+
+    class Settings:
+        CORS_ALLOWED_ORIGINS = (ALLOWED,)
+
+    with pytest.raises(ConfigurationError) as raised:
+        CORSMiddleware.from_mapping(lambda environ, start_response: [], Settings)
+    assert str(raised.value) == (
+        "Settings: unknown option 'CORS_ALLOWED_ORIGINS'. Fix: CORS_ALLOWED_ORIGINS is "
+        "django-cors-headers's setting: in a Django project put 'wsgi_cors.django.CorsMiddleware' "
+        "in MIDDLEWARE, which reads it (docs/django.md); to keep wrapping the WSGI app, "
+        "did you mean 'CORS_ORIGINS'?"
+    )
+
+
+def test_the_wrapping_error_knows_every_setting_the_middleware_reads() -> None:
+    from wsgi_cors.config import DJANGO_CORS_HEADERS_SETTINGS
+    from wsgi_cors.django import conf
+
+    ours = {"CORS_DEBUG"}  # wsgi-cors's own, which from_mapping reads too
+    assert (set(conf.SETTINGS) | set(conf.ALIASES.values())) - ours == DJANGO_CORS_HEADERS_SETTINGS
