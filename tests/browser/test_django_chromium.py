@@ -16,7 +16,7 @@ import pytest
 
 from playground.serve import Playground
 from tests.e2e.test_django_servers import UVICORN_LISTENING, _uvicorn
-from tests.test_servers import GUNICORN_LISTENING, _environment, _gunicorn, serving
+from tests.e2e.test_servers import GUNICORN_LISTENING, _environment, _gunicorn, serving
 
 from .cases import CASE_NAMES, DJANGO_EXAMPLE
 from .conftest import PageRun, run_playgrounds

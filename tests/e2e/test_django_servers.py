@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_servers import GUNICORN_LISTENING, _environment, _gunicorn, cors, request, serving
+from tests.e2e.test_servers import GUNICORN_LISTENING, _environment, _gunicorn, cors, request, serving
 
 ALLOWED = "https://app.example.com"
 REFUSED = "https://app.example.com.evil.net"
