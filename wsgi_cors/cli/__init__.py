@@ -148,8 +148,13 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         return run_check(args, out)
     except UsageError as exc:
         # The message may quote a server's Location or status line: never raw to the terminal.
-        print(printable(f"wsgi-cors {args.command}: error: {exc}"), file=sys.stderr)
+        print(_printable_lines(f"wsgi-cors {args.command}: error: {exc}"), file=sys.stderr)
         return EXIT_ERROR
+
+
+def _printable_lines(message: str) -> str:
+    """``message`` with each line's control characters escaped; its own line breaks stay."""
+    return "\n".join(printable(line) for line in message.split("\n"))
 
 
 def _browser_request(args: argparse.Namespace) -> BrowserRequest | None:
@@ -189,7 +194,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     try:
         report = check(request, args.url, send)
     except NetworkError as exc:
-        print(printable(f"wsgi-cors check: network error: {exc}"), file=sys.stderr)
+        print(_printable_lines(f"wsgi-cors check: network error: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     report.data["proxy"] = {"url": way.proxy.url if way.proxy else None, "reason": way.reason}
     # Only a proxy in use is worth a line: the rest of the report reads as before.
