@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_docs import FRAMEWORK_PYTHON_PAGES, run_python_examples
+from tests.core.test_docs import (
+    CONSOLE_PAGES,
+    FRAMEWORK_PYTHON_PAGES,
+    example_server,  # noqa: F401 (the fixture the console examples are served by)
+    run_console_examples,
+    run_python_examples,
+)
 
 
 def test_the_framework_pages_were_found() -> None:
@@ -20,3 +26,8 @@ def test_the_framework_pages_were_found() -> None:
 @pytest.mark.parametrize("page", FRAMEWORK_PYTHON_PAGES, ids=lambda page: page.name)
 def test_python_examples_run(page: Path, tmp_path: Path) -> None:
     run_python_examples(page, tmp_path)
+
+
+def test_console_examples_that_read_an_ini_pipeline_print_what_the_page_shows(example_server: str) -> None:  # noqa: F811
+    ran = sum(run_console_examples(page, example_server, pastedeploy=True) for page in CONSOLE_PAGES)
+    assert ran >= 1  # docs/cli.md shows explain --config examples/pyramid.ini
