@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tarfile
 import tempfile
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from tests import peer_suites
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 GUIDE = REPOSITORY / "docs" / "migrating-from-django-cors-headers.md"
@@ -201,36 +200,11 @@ DEVIATIONS: Mapping[str, Mapping[str, str]] = {
 
 
 def fetch_tests(version: str, into: Path) -> tuple[str, Path]:
-    """Download the sdist of ``django-cors-headers==version`` and unpack its ``tests/``."""
-    download = into / "sdist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            f"django-cors-headers=={version}",
-            "-d",
-            str(download),
-        ],
-        check=True,
-    )
-    (archive,) = download.iterdir()
-    with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if "/tests/" in m.name and (m.isfile() or m.isdir())]
-        if not members:
-            raise SystemExit(f"the sdist of django-cors-headers {version} ships no tests/")
-        tar.extractall(into / "unpacked", members=members, filter="data")
-    (root,) = (into / "unpacked").iterdir()
-    exact = root.name.rsplit("-", 1)[1]
+    """The published ``tests/`` of ``django-cors-headers==version``, with this test project."""
+    exact, tests = peer_suites.fetch_tests("django-cors-headers", version, into)
     if int(exact.split(".", 1)[0]) < 4:
         # 3.x's tests call other URLs and test features 4.0 removed (CORS_REPLACE_HTTPS_REFERER).
         raise SystemExit(f"django-cors-headers {exact}: only the 4.x tests run on this test project")
-    tests = root / "tests"
     for name, text in PROJECT.items():
         (tests / name).write_text(text)
     return exact, tests
@@ -249,49 +223,10 @@ def write_shim(into: Path) -> Path:
 
 def run_suite(tests: Path, shim: Path, into: Path) -> dict[str, str]:
     """Run pytest on every test; ``test id -> "passed" | "failed" | "skipped"``."""
-    report = into / "report.xml"
-    ini = into / "pytest.ini"
-    ini.write_text("[pytest]\n")
     root = tests.parent
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(shim)])}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            str(ini),
-            "--rootdir",
-            str(root),
-            f"--junitxml={report}",
-            "tests",
-        ],
-        env=environment,
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        check=False,
-    )
-    outcomes: dict[str, str] = {}
-    for case in ElementTree.parse(report).iter("testcase"):
-        module = case.get("classname", "").rsplit(".", 1)
-        path = module[0].replace(".", "/") + ".py"
-        test_id = f"{path}::{module[1]}::{case.get('name')}"
-        outcome = "passed"
-        for child in case:
-            if child.tag in ("failure", "error"):
-                outcome = "failed"
-            elif child.tag == "skipped":
-                outcome = "skipped"
-        outcomes[test_id] = outcome
-    return outcomes
-
-
-def deviations_for(version: str) -> Mapping[str, str]:
-    return DEVIATIONS.get(version) or DEVIATIONS.get(version.split(".", 1)[0], {})
+    return peer_suites.run_pytest(root, ["tests"], environment, into)
 
 
 def check_version(version: str) -> bool:
@@ -300,27 +235,14 @@ def check_version(version: str) -> bool:
         into = Path(temporary)
         exact, tests = fetch_tests(version, into)
         outcomes = run_suite(tests, write_shim(into), into)
-    expected = deviations_for(exact)
-    failed = sorted(test for test, outcome in outcomes.items() if outcome == "failed")
-    passed = sum(outcome == "passed" for outcome in outcomes.values())
-    skipped = sum(outcome == "skipped" for outcome in outcomes.values())
-    print(
-        f"django-cors-headers {exact}: {passed} of {len(outcomes) - skipped} tests "
-        f"pass ({skipped} skipped by the suite itself); "
-        "failures and their migration-guide headings:"
-    )
-    for test in failed:
-        print(f"  {test}: {expected.get(test, 'NOT A LISTED DEVIATION')}")
-    unexpected = [test for test in failed if test not in expected]
-    stale = [test for test in expected if outcomes.get(test) != "failed"]
-    for test in stale:
-        print(f"  listed as a deviation but {outcomes.get(test, 'not run')}: {test}")
+    expected = peer_suites.deviations_for(DEVIATIONS, exact)
+    listed = peer_suites.judge(f"django-cors-headers {exact}: tests", outcomes, expected)
     lines = GUIDE.read_text(encoding="utf-8").splitlines()
     headings = {line.removeprefix("### ") for line in lines if line.startswith("### ")}
     missing = sorted(set(expected.values()) - headings)
     for heading in missing:
         print(f"  no such heading in {GUIDE.name}: {heading}")
-    return bool(outcomes) and not unexpected and not stale and not missing
+    return listed and not missing
 
 
 def main(argv: Sequence[str] | None = None) -> int:

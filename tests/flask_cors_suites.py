@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tarfile
 import tempfile
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from tests.peer_suites import deviations_for, fetch_tests, judge, run_pytest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_VERSIONS = ("3.0.10", "6.0.*")
@@ -91,34 +90,6 @@ DEVIATIONS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def fetch_tests(version: str, into: Path) -> tuple[str, Path]:
-    """Download the sdist of ``flask-cors==version`` and unpack its ``tests/``; the exact version."""
-    download = into / "sdist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--no-deps",
-            "--no-binary",
-            ":all:",
-            f"flask-cors=={version}",
-            "-d",
-            str(download),
-        ],
-        check=True,
-    )
-    (archive,) = download.iterdir()
-    with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers() if "/tests/" in m.name and (m.isfile() or m.isdir())]
-        tar.extractall(into / "unpacked", members=members, filter="data")
-    (root,) = (into / "unpacked").iterdir()
-    exact = root.name.rsplit("-", 1)[1]
-    return exact, root / "tests"
-
-
 def write_shim(into: Path) -> Path:
     package = into / "shim" / "flask_cors"
     package.mkdir(parents=True)
@@ -129,72 +100,18 @@ def write_shim(into: Path) -> Path:
 
 def run_suite(tests: Path, shim: Path, into: Path) -> dict[str, str]:
     """Run pytest on the public-API tests; ``test id -> "passed" | "failed" | "skipped"``."""
-    report = into / "report.xml"
-    ini = into / "pytest.ini"
-    ini.write_text("[pytest]\n")
     ignores = [f"--ignore={tests / part}" for part in INTERNAL_TESTS]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(shim), str(REPOSITORY)])}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            str(ini),
-            "--rootdir",
-            str(tests.parent),
-            f"--junitxml={report}",
-            *ignores,
-            str(tests),
-        ],
-        env=environment,
-        cwd=tests.parent,
-        stdout=subprocess.DEVNULL,
-        check=False,
-    )
-    outcomes: dict[str, str] = {}
-    for case in ElementTree.parse(report).iter("testcase"):
-        module = case.get("classname", "").rsplit(".", 1)
-        path = module[0].replace(".", "/") + ".py"
-        test_id = f"{path}::{module[1]}::{case.get('name')}"
-        outcome = "passed"
-        for child in case:
-            if child.tag in ("failure", "error"):
-                outcome = "failed"
-            elif child.tag == "skipped":
-                outcome = "skipped"
-        outcomes[test_id] = outcome
-    return outcomes
-
-
-def deviations_for(version: str) -> Mapping[str, str]:
-    return DEVIATIONS.get(version) or DEVIATIONS.get(version.split(".", 1)[0], {})
+    return run_pytest(tests.parent, [*ignores, str(tests)], environment, into)
 
 
 def check_version(version: str) -> bool:
     """Run one version's suite and print its counts; whether every failure is a listed deviation."""
     with tempfile.TemporaryDirectory(prefix="flask-cors-suite-") as temporary:
         into = Path(temporary)
-        exact, tests = fetch_tests(version, into)
+        exact, tests = fetch_tests("flask-cors", version, into)
         outcomes = run_suite(tests, write_shim(into), into)
-    expected = deviations_for(exact)
-    failed = sorted(test for test, outcome in outcomes.items() if outcome == "failed")
-    passed = sum(outcome == "passed" for outcome in outcomes.values())
-    skipped = sum(outcome == "skipped" for outcome in outcomes.values())
-    print(
-        f"flask-cors {exact}: {passed} of {len(outcomes) - skipped} public-API tests pass "
-        f"({skipped} skipped by the suite itself); failures and their migration-guide headings:"
-    )
-    for test in failed:
-        print(f"  {test}: {expected.get(test, 'NOT A LISTED DEVIATION')}")
-    unexpected = [test for test in failed if test not in expected]
-    stale = [test for test in expected if outcomes.get(test) != "failed"]
-    for test in stale:
-        print(f"  listed as a deviation but {outcomes.get(test, 'not run')}: {test}")
-    return not unexpected and not stale
+    return judge(f"flask-cors {exact}: public-API tests", outcomes, deviations_for(DEVIATIONS, exact))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
