@@ -31,6 +31,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--contenders", default="", help="comma-separated contender names (default: all)")
     parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
     args = parser.parse_args(argv)
-    contenders = [name.strip() for name in args.contenders.split(",") if name.strip()]
+    # Names are separated by a bare comma: "CORSMiddleware, uncached" is one name.
+    contenders = [name.strip() for name in re.split(r",(?! )", args.contenders) if name.strip()]
     if args.child:
         plans = child(args.scenarios, contenders, args.wsgi_batch, args.flask_batch)
         print(json.dumps([plan.__dict__ for plan in plans]))

@@ -21,7 +21,6 @@ from .policy import (
     REQUEST_METHOD,
     REQUEST_PRIVATE_NETWORK,
     Decision,
-    Headers,
     Policy,
     ResourcePolicy,
     decide,
@@ -44,7 +43,7 @@ _debug_enabled = _log.isEnabledFor
 # The logger's memo of isEnabledFor's answers, which logging clears (never replaces) whenever
 # a level changes. A remembered False (the usual answer) is read without a call; anything
 # else asks isEnabledFor, so the check always answers as isEnabledFor would.
-_enabled_memo: dict[int, bool] = getattr(_log, "_cache", {})
+_memo_get = getattr(_log, "_cache", {}).get  # bound once: a method lookup per request costs more
 
 __all__ = ["ERROR_RESPONSE", "CORSMiddleware", "decide", "merge_headers", "trace"]
 
@@ -130,69 +129,66 @@ class CORSMiddleware:
                 return self.app(environ, start_response)
         # decide(resource, environ), spelt out: one call less on every request.
         # tests/core/test_middleware_fast_path.py holds the two to the same answers.
-        if ORIGIN not in environ:
+        origin = environ.get(ORIGIN)
+        if origin is None:
             decision = resource.originless
         elif REQUEST_METHOD in environ and environ.get(METHOD) == "OPTIONS":
             decision = resource.preflight(
-                environ[ORIGIN],
+                origin,
                 environ[REQUEST_METHOD],
                 environ.get(REQUEST_HEADERS, ""),
                 environ.get(REQUEST_PRIVATE_NETWORK),
             )
-            if _enabled_memo.get(_DEBUG, True) and _debug_enabled(_DEBUG):
+            if _memo_get(_DEBUG, True) and _debug_enabled(_DEBUG):
                 trace(environ, resource, decision)
             if decision.answer:
                 return _answer_preflight(resource, decision, start_response)
         else:
             # Only a preflight is answered here: an actual request always reaches the app.
-            origin = environ[ORIGIN]
-            decisions = resource.decisions  # only added to, or replaced whole: safe to read twice
-            decision = decisions[origin] if origin in decisions else resource.actual(origin)
-            if _enabled_memo.get(_DEBUG, True) and _debug_enabled(_DEBUG):
+            # ``decisions`` is only added to, or replaced whole: a miss is decided afresh.
+            decision = resource.decisions.get(origin) or resource.learn_actual(origin)
+            if _memo_get(_DEBUG, True) and _debug_enabled(_DEBUG):
                 trace(environ, resource, decision)
-        extra = decision.headers
-        vary = decision.vary
-        if not extra and vary is None:
+        if not decision.appended:
             return self.app(environ, start_response)
-        # The wrapper is a module function bound to a tuple of what it adds (a bound method is
+        # The wrapper is a module function bound to a tuple of what it needs (a bound method is
         # the cheapest callable to make and to call), rather than a closure: __call__ then
         # keeps no cells, which every request would pay for, wrapped or not.
         if resource.intercept_exceptions:
-            return self.app(environ, MethodType(_start_with_cors, (start_response, extra, vary)))
+            return self.app(environ, MethodType(_start_with_cors, (start_response, decision)))
         return self.app(
-            environ, MethodType(_start_with_cors_unless_error, (start_response, extra, vary, environ))
+            environ, MethodType(_start_with_cors_unless_error, (start_response, decision, environ))
         )
 
 
 def _start_with_cors(
-    bound: tuple[StartResponse, Headers, str | None],
+    bound: tuple[StartResponse, Decision],
     status: str,
     headers: list[tuple[str, str]],
     exc_info: ExcInfo | None = None,
 ) -> Any:
     """``start_response`` with the CORS headers merged in (see :func:`merge_headers`)."""
-    start_response, extra, vary = bound
+    start_response, decision = bound
     # merge_headers' scan, spelt out for the usual response, which sets none of the names it
-    # looks for; any other response takes merge_headers itself.
+    # looks for and so takes the decision's headers and Vary as they are; any other response
+    # takes merge_headers itself.
     for header in headers:
         if len(header[0]) in _WATCHED_SIZES:
-            return start_response(status, merge_headers(headers, extra, vary), exc_info)
-    if vary is None:
-        return start_response(status, [*headers, *extra], exc_info)
-    return start_response(status, [*headers, *extra, ("Vary", vary)], exc_info)
+            return start_response(status, merge_headers(headers, decision.headers, decision.vary), exc_info)
+    return start_response(status, [*headers, *decision.appended], exc_info)
 
 
 def _start_with_cors_unless_error(
-    bound: tuple[StartResponse, Headers, str | None, WSGIEnvironment],
+    bound: tuple[StartResponse, Decision, WSGIEnvironment],
     status: str,
     headers: list[tuple[str, str]],
     exc_info: ExcInfo | None = None,
 ) -> Any:
     """The same, for ``intercept_exceptions=False``: an error response stays bare."""
-    start_response, extra, vary, environ = bound
+    start_response, decision, environ = bound
     if exc_info is not None or ERROR_RESPONSE in environ:
         return start_response(status, headers, exc_info)
-    return _start_with_cors((start_response, extra, vary), status, headers, exc_info)
+    return _start_with_cors((start_response, decision), status, headers, exc_info)
 
 
 def trace(environ: Mapping[str, Any], resource: ResourcePolicy, decision: Decision) -> None:
@@ -230,8 +226,7 @@ def trace(environ: Mapping[str, Any], resource: ResourcePolicy, decision: Decisi
 def _answer_preflight(
     resource: ResourcePolicy, decision: Decision, start_response: StartResponse
 ) -> Iterable[bytes]:
-    vary: Headers = (("Vary", decision.vary),) if decision.vary else ()
-    start_response(resource.preflight_status, [*decision.headers, *vary, *resource.preflight_body])
+    start_response(resource.preflight_status, [*decision.appended, *resource.preflight_body])
     return []
 
 

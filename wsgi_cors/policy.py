@@ -7,7 +7,7 @@ adapter and the command-line tools can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -15,11 +15,11 @@ from . import debug as debug_header
 from . import guards
 from .errors import ErrorCollector
 from .fetch import (
-    ECHOABLE_ORIGIN,
     MAX_ORIGIN_LENGTH,
     SAFELISTED_METHODS,
     TOKEN,
     TOKEN_LIST,
+    echoable_origin,
     routed_path,
     wsgi_path_info,
     wsgi_path_text,
@@ -94,15 +94,7 @@ _REFUSAL_TEXT = {
 }
 
 
-class Decision(NamedTuple):
-    """What to do with one request: structured data, read by fields, never parsed back.
-
-    ``answer``: reply here, without calling the application (a preflight). ``headers``: the
-    CORS headers to send. ``vary``: request headers the answer depends on, merged into
-    ``Vary``. ``granted``: whether a browser may read the answer. ``refusal`` and ``detail``:
-    why not (``None`` on a grant).
-    """
-
+class _DecisionFields(NamedTuple):
     answer: bool
     headers: Headers
     vary: str | None
@@ -110,6 +102,42 @@ class Decision(NamedTuple):
     kind: Kind
     refusal: Refusal | None = None
     detail: str | None = None
+    appended: Headers = ()
+
+
+class Decision(_DecisionFields):
+    """What to do with one request: structured data, read by fields, never parsed back.
+
+    ``answer``: reply here, without calling the application (a preflight). ``headers``: the
+    CORS headers to send. ``vary``: request headers the answer depends on, merged into
+    ``Vary``. ``granted``: whether a browser may read the answer. ``refusal`` and ``detail``:
+    why not (``None`` on a grant). ``appended``: ``headers`` and then ``Vary``, what the
+    middleware appends to a response that sets none of these names itself; it is made from
+    ``headers`` and ``vary`` whenever a decision is made (a value passed for it is ignored),
+    so it cannot disagree with them.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        answer: bool,
+        headers: Headers,
+        vary: str | None,
+        granted: bool,
+        kind: Kind,
+        refusal: Refusal | None = None,
+        detail: str | None = None,
+        appended: object = None,
+    ) -> Decision:
+        # ``appended`` is accepted (and remade) so that pickle, copy and _make keep working.
+        tail = headers + vary_header(vary)
+        return _new_tuple(cls, (answer, headers, vary, granted, kind, refusal, detail, tail))
+
+    # mypy types the NamedTuple's own _make by the field tuple; this one narrows it to Decision.
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Decision:  # type: ignore[override]
+        return cls(*iterable)
 
     @property
     def reason(self) -> str:
@@ -122,6 +150,19 @@ class Decision(NamedTuple):
         if self.kind is Kind.PREFLIGHT:
             return "preflight granted"
         return "'*' answer" if dict(self.headers).get(ALLOW_ORIGIN) == "*" else "origin allowed"
+
+
+_new_tuple = tuple.__new__
+# Enum members read through the class cost a descriptor call each (Python 3.11): the paths
+# that build decisions per request read these names instead.
+_ACTUAL = Kind.ACTUAL
+_ORIGIN_MALFORMED = Refusal.ORIGIN_MALFORMED
+_ORIGIN_REFUSED = Refusal.ORIGIN_REFUSED
+
+
+def vary_header(vary: str | None) -> Headers:
+    """The ``Vary`` header a decision adds when the response sets none: nothing for ``None``."""
+    return () if vary is None else (("Vary", vary),)
 
 
 def request_facts(
@@ -162,7 +203,7 @@ def decide(resource: ResourcePolicy, facts: Mapping[str, str]) -> Decision:
             origin, facts[REQUEST_METHOD], facts.get(REQUEST_HEADERS, ""), facts.get(REQUEST_PRIVATE_NETWORK)
         )
     # An origin seen before (or an allowed exact one) has its answer ready: skip a call.
-    return resource.decisions.get(origin) or resource.actual(origin)
+    return resource.decisions.get(origin) or resource.learn_actual(origin)
 
 
 class ResourcePolicy:
@@ -198,6 +239,7 @@ class ResourcePolicy:
         depends_on_origin = not (self._wildcard and options.always_send)
         vary: tuple[str, ...] = ("Origin",) if options.vary_header and depends_on_origin else ()
         self._vary_actual = ", ".join(vary) or None
+        self._vary_added = vary_header(self._vary_actual)
         preflight_vary = (
             [*vary, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
             if options.vary_header
@@ -262,12 +304,17 @@ class ResourcePolicy:
 
     def actual(self, origin: str) -> Decision:
         """An actual (non-preflight) request carrying ``Origin``; remembered when it may be."""
-        decisions = self.decisions
-        decision = decisions.get(origin)
-        if decision is not None:
-            return decision
+        return self.decisions.get(origin) or self.learn_actual(origin)
+
+    def learn_actual(self, origin: str) -> Decision:
+        """:meth:`actual` for an origin not found in ``decisions``: decided, then remembered.
+
+        The middleware looks in ``decisions`` itself and calls this on a miss, so a new origin
+        is looked up once, not twice.
+        """
         decision = self.actual_uncached(origin)
         if self.caching and len(origin) <= MAX_ORIGIN_LENGTH:
+            decisions = self.decisions
             if len(decisions) >= self._actual_limit:
                 self.decisions = decisions = dict(self.exact_grants)
             decisions[origin] = decision
@@ -280,15 +327,20 @@ class ResourcePolicy:
         granted = self.exact_grants.get(origin)
         if granted is not None:
             return granted
-        if len(origin) > MAX_ORIGIN_LENGTH or not ECHOABLE_ORIGIN.fullmatch(origin):
-            return self._refusals[_origin_problem(origin) or Refusal.ORIGIN_MALFORMED]
+        if len(origin) > MAX_ORIGIN_LENGTH or not echoable_origin(origin):
+            return self._refusals[_origin_problem(origin) or _ORIGIN_MALFORMED]
         if not self._origins.allows(origin):
-            return self._refusals[Refusal.ORIGIN_REFUSED]
+            return self._refusals[_ORIGIN_REFUSED]
         return self._grant(origin)
 
     def _grant(self, origin: str) -> Decision:
-        return Decision(
-            False, ((ALLOW_ORIGIN, origin), *self._actual_extra), self._vary_actual, True, Kind.ACTUAL
+        # Decision(False, headers, self._vary_actual, True, Kind.ACTUAL), spelt out: a cache
+        # miss with many origins builds one per request. tests/core/test_decision_cache.py
+        # holds every decision to the fields Decision() would make.
+        headers = ((ALLOW_ORIGIN, origin),) + self._actual_extra  # noqa: RUF005 (cheaper than unpacking)
+        return _new_tuple(
+            Decision,
+            (False, headers, self._vary_actual, True, _ACTUAL, None, None, headers + self._vary_added),
         )
 
     def _debug_note(self, refusal: Refusal, detail: str | None = None) -> Headers:
@@ -452,7 +504,7 @@ def _origin_problem(origin: str) -> Refusal | None:
     """Why an ``Origin`` value must not be examined or echoed, if it must not."""
     if len(origin) > MAX_ORIGIN_LENGTH:
         return Refusal.ORIGIN_TOO_LONG
-    if not ECHOABLE_ORIGIN.fullmatch(origin):
+    if not echoable_origin(origin):
         return Refusal.ORIGIN_MALFORMED
     return None
 

@@ -7,6 +7,8 @@ with the uncached form of a second policy built from the same resource.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import threading
 import warnings
 from collections.abc import Callable
@@ -248,3 +250,39 @@ def test_threads_sharing_a_filling_cache_get_the_fresh_decisions(name: str) -> N
     for thread in threads:
         thread.join()
     assert wrong == []
+
+
+def appended_by_the_plain_rule(decision: Decision) -> tuple[tuple[str, str], ...]:
+    """What merge_headers adds to a response that sets none of the CORS names or Vary."""
+    vary = () if decision.vary is None else (("Vary", decision.vary),)
+    return (*decision.headers, *vary)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGURATIONS))
+@given(st.lists(st.one_of(requests, dense_requests), min_size=1, max_size=25))
+def test_every_decision_appends_its_headers_then_its_vary(name: str, stream: list[tuple[Any, ...]]) -> None:
+    # The grant of a new origin is built without Decision() (see ResourcePolicy._grant): it
+    # must be the decision Decision() makes from the same fields, appended headers included.
+    cached, plain = resource_policies(name)
+    made = [cached.originless, plain.originless]
+    for request in stream * 2:
+        made.extend(both(cached, plain, request))
+    for decision in made:
+        assert type(decision) is Decision
+        assert decision.appended == appended_by_the_plain_rule(decision), decision
+        assert decision == Decision(*decision[:7]), decision
+
+
+def test_a_changed_or_copied_decision_remakes_what_it_appends() -> None:
+    cached, _ = resource_policies("credentials")
+    granted = cached.actual("https://app.example.com")
+    refused = granted._replace(headers=(), granted=False)
+    assert refused.appended == (("Vary", "Origin"),)
+    unvaried = granted._replace(vary=None)
+    assert unvaried.appended == granted.headers
+    # A value given for appended is never taken: it is remade from headers and vary.
+    assert Decision(False, (), "Origin", False, granted.kind, None, None, (("X-Forged", "1"),)).appended == (
+        ("Vary", "Origin"),
+    )
+    assert pickle.loads(pickle.dumps(granted)) == granted
+    assert copy.deepcopy(granted).appended == granted.appended

@@ -7,10 +7,13 @@ import re
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from tests.support import ALLOWED, RecordingApp, cors_headers, make_client
 from wsgi_cors import ConfigurationError, CORSMiddleware, CORSSecurityWarning
+from wsgi_cors.fetch import echoable_origin
 
 
 def allow_origin(client: Client, origin: str) -> str | None:
@@ -297,3 +300,27 @@ def test_canonical_ipv4_origins_are_exact(cors: Callable[..., Client]) -> None:
     assert allow_origin(client, "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
     assert allow_origin(client, "http://10.0.0.1") == "http://10.0.0.1"
     assert allow_origin(client, "http://10.0.0.10") is None
+
+
+# The definition echoable_origin is written for speed against: a regular expression.
+ECHOABLE_BY_DEFINITION = re.compile(r"[\x21-\x2b\x2d-\x7e]+")
+
+
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.text(st.characters(max_codepoint=0x80), max_size=30),
+        st.sampled_from(["", " ", ",", "\x7f", "\x20", "\x21", "\x7e", "\t", "https://a.b", "https://é.b"]),
+    )
+)
+def test_echoable_origin_is_the_character_class_it_documents(origin: str) -> None:
+    assert echoable_origin(origin) == bool(ECHOABLE_BY_DEFINITION.fullmatch(origin))
+
+
+@pytest.mark.parametrize(
+    "character", [chr(code) for code in range(0x100)] + ["\u00a0", "\u2028", "\U0001f600"]
+)
+def test_echoable_origin_over_every_latin1_character(character: str) -> None:
+    expected = 0x21 <= ord(character) <= 0x7E and character != ","
+    assert echoable_origin(f"https://a{character}b.example") is expected
+    assert echoable_origin(character) is expected
