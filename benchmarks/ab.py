@@ -51,6 +51,13 @@ def flask_adapter(package: Any, scenario: Scenario) -> Any:
     return middleware
 
 
+def _uncached(middleware: Any) -> Any:
+    """The middleware with its decision caches off: every request decided afresh."""
+    for resource in middleware.policy.resources:
+        resource.caching = False
+    return middleware
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ab", description=__doc__)
     parser.add_argument("base", help="git revision to compare the working tree with")
@@ -63,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         help="time wsgi_cors.flask.CORS's middleware instead, around the bare application "
         "(after one request through Flask): the adapter's own cost, without Flask's",
     )
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="also time both versions with their decision caches off, and print each version's "
+        "cached / uncached ratio (what a cache miss costs over deciding afresh)",
+    )
     args = parser.parse_intermixed_args(argv)
     old = load_revision(args.base)
     import wsgi_cors as new
@@ -73,8 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {load:.2f} at start"
     )
     print()
-    print("| scenario | A added | B added | B / A | A fastest | B fastest | B / A fastest |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    extra_titles = " A / A uncached | B / B uncached |" if args.uncached else ""
+    print(f"| scenario | A added | B added | B / A | A fastest | B fastest | B / A fastest |{extra_titles}")
+    print("|---|---:|---:|---:|---:|---:|---:|" + "---:|---:|" * args.uncached)
     rng = random.Random(11)
     for scenario in [BY_NAME[name] for name in args.scenarios] or SCENARIOS:
         with warnings.catch_warnings():
@@ -91,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
                     "A": old.CORSMiddleware(bare_wsgi, **scenario.ours),
                     "B": new.CORSMiddleware(bare_wsgi, **scenario.ours),
                 }
+            if args.uncached:
+                apps["A uncached"] = _uncached(old.CORSMiddleware(bare_wsgi, **scenario.ours))
+                apps["B uncached"] = _uncached(new.CORSMiddleware(bare_wsgi, **scenario.ours))
         family = environs(scenario)
         times: dict[str, list[float]] = {name: [] for name in apps}
         offset = 0
@@ -105,14 +122,24 @@ def main(argv: list[str] | None = None) -> int:
                     times[name].append(elapsed)
         added = {
             name: [mine - bare for mine, bare in zip(times[name], times["bare"], strict=True)]
-            for name in ("A", "B")
+            for name in apps
+            if name != "bare"
         }
         a, b = statistics.median(added["A"]), statistics.median(added["B"])
         fa = min(times["A"]) - min(times["bare"])
         fb = min(times["B"]) - min(times["bare"])
+        misses = ""
+        if args.uncached:
+            for name in ("A", "B"):
+                misses += (
+                    f" {a if name == 'A' else b:,.0f} / {statistics.median(added[name + ' uncached']):,.0f}"
+                )
+                misses += (
+                    f" = {(a if name == 'A' else b) / statistics.median(added[name + ' uncached']):.2f}x |"
+                )
         print(
             f"| {scenario.title} | {a:,.0f} | {b:,.0f} | {b / a:.2f}x "
-            f"| {fa:,.0f} | {fb:,.0f} | {fb / fa:.2f}x |"
+            f"| {fa:,.0f} | {fb:,.0f} | {fb / fa:.2f}x |{misses}"
         )
     print()
     print(f"load average {os.getloadavg()[0]:.2f} at end")
