@@ -7,6 +7,7 @@ https://fetch.spec.whatwg.org/ unless a line says otherwise.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 #: RFC 9110 section 5.6.2: header names and methods are tokens.
@@ -186,3 +187,43 @@ def is_safelisted_header(name: str, value: str) -> bool:
     if lowered == "range":
         return _SIMPLE_RANGE.fullmatch(value) is not None
     return False
+
+
+def ends_in_a_number(host: str) -> bool:
+    """WHATWG URL "ends in a number": such a host is parsed as an IPv4 address."""
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    last = labels[-1]
+    return last.isascii() and (last.isdigit() or (last[:2] in ("0x", "0X") and _is_hex(last[2:])))
+
+
+def _is_hex(text: str) -> bool:
+    return all(char in "0123456789abcdefABCDEF" for char in text)
+
+
+def whatwg_ipv4(host: str) -> str | None:
+    """The dotted-decimal address a browser reads ``host`` as (``010.1`` -> 8.0.0.1), or None."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if len(parts) > 4:
+        return None
+    numbers: list[int] = []
+    for part in parts:
+        if part[:2] in ("0x", "0X"):
+            digits, base = part[2:] or "0", 16
+        elif len(part) > 1 and part.startswith("0"):
+            digits, base = part[1:], 8
+        else:
+            digits, base = part, 10
+        try:
+            numbers.append(int(digits, base) if digits.isascii() and digits.isalnum() else -1)
+        except ValueError:
+            return None
+    if any(number < 0 for number in numbers) or any(number > 255 for number in numbers[:-1]):
+        return None
+    if numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = sum(number * 256 ** (3 - index) for index, number in enumerate(numbers[:-1])) + numbers[-1]
+    return str(ipaddress.IPv4Address(value))

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from . import idn
 from .errors import ConfigurationError, ConfigurationTypeError, describe
-from .fetch import DEFAULT_PORTS, NULL_ORIGIN, ORIGIN_PARTS
+from .fetch import DEFAULT_PORTS, NULL_ORIGIN, ORIGIN_PARTS, ends_in_a_number, whatwg_ipv4
 from .regexes import check_backtracking, join_any
 
 OriginPredicate = Callable[[str], bool]
@@ -282,8 +282,8 @@ def _normalise_exact(entry: str, option: str) -> str:
     if match["ipv6"] is not None:
         # Browsers serialise IPv6 hosts compressed and lower-cased: http://[::1], never [0:0::1].
         host = f"[{ipaddress.IPv6Address(match['ipv6']).compressed}]"
-    elif _ends_in_a_number(host):
-        address = _whatwg_ipv4(host)
+    elif ends_in_a_number(host):
+        address = whatwg_ipv4(host)
         if address != host:
             problem = (
                 f"browsers read the host as the IPv4 address {address} (a leading 0 means octal, "
@@ -296,46 +296,6 @@ def _normalise_exact(entry: str, option: str) -> str:
     if port is not None:
         port = _canonical_port(entry, scheme, port, option)
     return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
-
-
-def _ends_in_a_number(host: str) -> bool:
-    """WHATWG URL "ends in a number": such a host is parsed as an IPv4 address."""
-    labels = host.split(".")
-    if labels[-1] == "" and len(labels) > 1:
-        labels.pop()
-    last = labels[-1]
-    return last.isascii() and (last.isdigit() or (last[:2] in ("0x", "0X") and _is_hex(last[2:])))
-
-
-def _is_hex(text: str) -> bool:
-    return all(char in "0123456789abcdefABCDEF" for char in text)
-
-
-def _whatwg_ipv4(host: str) -> str | None:
-    """The dotted-decimal address a browser reads ``host`` as (``010.1`` -> 8.0.0.1), or None."""
-    parts = host.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts.pop()
-    if len(parts) > 4:
-        return None
-    numbers: list[int] = []
-    for part in parts:
-        if part[:2] in ("0x", "0X"):
-            digits, base = part[2:] or "0", 16
-        elif len(part) > 1 and part.startswith("0"):
-            digits, base = part[1:], 8
-        else:
-            digits, base = part, 10
-        try:
-            numbers.append(int(digits, base) if digits.isascii() and digits.isalnum() else -1)
-        except ValueError:
-            return None
-    if any(number < 0 for number in numbers) or any(number > 255 for number in numbers[:-1]):
-        return None
-    if numbers[-1] >= 256 ** (5 - len(numbers)):
-        return None
-    value = sum(number * 256 ** (3 - index) for index, number in enumerate(numbers[:-1])) + numbers[-1]
-    return str(ipaddress.IPv4Address(value))
 
 
 def _canonical_port(entry: str, scheme: str, port: str, option: str) -> str | None:

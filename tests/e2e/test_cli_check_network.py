@@ -390,10 +390,68 @@ def test_lower_case_wins_and_cgi_ignores_upper_case_http_proxy(monkeypatch: pyte
         ("::ffff:127.0.0.1", True),
         ("localhost.example.com", False),
         ("10.0.0.1", False),
+        # Every spelling a browser's URL parser (and the system resolver) reads as 127.0.0.1.
+        ("127.1", True),
+        ("127.0.1", True),
+        ("0x7f.1", True),
+        ("0177.0.0.1", True),
+        ("2130706433", True),
+        ("127.0.0.1.", True),
+        ("128.1", False),
+        ("1.2.3.4.5", False),
+        ("4294967296", False),
     ],
 )
 def test_loopback_names(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("host", ["127.1", "0x7f.0.0.1", "2130706433"])
+def test_loopback_in_another_spelling_is_not_proxied(
+    host: str, recording: RecordingProxy, plain_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The resolver connects to 127.0.0.1 for these; through a proxy they would reach the
+    # proxy's own loopback, another machine's server.
+    monkeypatch.setenv("http_proxy", recording.url)
+    status, report = run(f"http://{host}:{plain_port}/items")
+    assert status == 0
+    assert recording.lines == []
+    assert report["proxy"]["reason"].startswith("127.0.0.1 is loopback, never proxied")
+
+
+def test_no_proxy_ranges_cover_an_address_in_another_spelling(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("http_proxy", "http://proxy.internal:3128")
+    monkeypatch.setenv("no_proxy", "10.0.0.0/8")
+    assert route("http://10.1/").proxy is None  # 10.0.0.1
+    assert route("http://0xa000001/").proxy is None
+    assert route("http://11.1/").proxy is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "socks5://me:s3cret@127.0.0.1:1080",
+            "http_proxy='socks5://me:***@127.0.0.1:1080': wsgi-cors check speaks",
+        ),
+        (
+            "http://me:s3cret@proxy.internal:99999",
+            "http_proxy='http://me:***@proxy.internal:99999': the port is not",
+        ),
+        ("me:s3cret@proxy.internal:x", "http_proxy='me:***@proxy.internal:x': the port is not"),
+        ("http://me:s3cret@[::1", "http_proxy='http://me:***@[::1': not a proxy URL"),
+        ("http://me:s3:cr@et@:8080/p@th", "http_proxy='http://me:***@:8080/p@th': no host"),
+    ],
+)
+def test_a_proxy_error_never_shows_the_password(
+    value: str, message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("http_proxy", value)
+    assert main(["check", "http://api.test:1/", "--origin", APP]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "s3" not in err
+    assert "cr@et" not in err
 
 
 def test_an_unsupported_proxy_is_a_usage_error(

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .. import __version__
+from ..fetch import ends_in_a_number, whatwg_ipv4
 from .check import Sender
 from .report import UsageError
 
@@ -71,20 +72,34 @@ def _proxy_variable(scheme: str) -> str:
     return f"{scheme}_proxy"
 
 
+def _without_password(value: str) -> str:
+    """A proxy variable's value for messages: a password in it is shown as ``***``."""
+    start = value.find("://") + 3 if "://" in value else 0
+    end = min((i for i in (value.find(c, start) for c in "/?#") if i >= 0), default=len(value))
+    userinfo, at, _ = value[start:end].rpartition("@")
+    if not at or ":" not in userinfo:
+        return value
+    return f"{value[:start]}{userinfo.split(':', 1)[0]}:***{value[start + len(userinfo) :]}"
+
+
 def _parse_proxy(value: str, variable: str) -> Proxy:
     text = value if "://" in value else "http://" + value  # curl and requests read host:port as http
-    parts = urlsplit(text)
+    named = f"{variable}={_without_password(value)!r}"
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:  # an unclosed [ of an IPv6 address
+        raise UsageError(f"{named}: not a proxy URL ({error}). Fix: write http://HOST:PORT") from None
     if parts.scheme.lower() != "http":
         raise UsageError(
-            f"{variable}={value!r}: wsgi-cors check speaks to http:// proxies only (an https:// or socks "
+            f"{named}: wsgi-cors check speaks to http:// proxies only (an https:// or socks "
             "proxy is not supported). Fix: give the proxy's http:// address, or unset the variable"
         )
     try:
         port = parts.port or 80
     except ValueError:
-        raise UsageError(f"{variable}={value!r}: the port is not a number from 0 to 65535") from None
+        raise UsageError(f"{named}: the port is not a number from 0 to 65535") from None
     if not parts.hostname:
-        raise UsageError(f"{variable}={value!r}: no host. Fix: write http://HOST:PORT")
+        raise UsageError(f"{named}: no host. Fix: write http://HOST:PORT")
     authorization = None
     if parts.username is not None:
         pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
@@ -94,9 +109,18 @@ def _parse_proxy(value: str, variable: str) -> Proxy:
     return Proxy(variable, shown, host, port, authorization)
 
 
+def as_browsers_read(host: str) -> str:
+    """``host`` as a browser's URL parser leaves it: a host ending in a number is an IPv4
+    address in any of its spellings (``127.1``, ``0x7f.1``, ``2130706433`` are 127.0.0.1),
+    which the system resolver also connects to; any other host as it is."""
+    if host and ends_in_a_number(host):
+        return whatwg_ipv4(host) or host
+    return host
+
+
 def is_loopback(host: str) -> bool:
     """Loopback as Chromium's implicit proxy bypass rules name it."""
-    lowered = host.lower().rstrip(".")
+    lowered = as_browsers_read(host.lower()).rstrip(".")
     if lowered == "localhost" or lowered.endswith(".localhost"):
         return True
     try:
@@ -145,7 +169,7 @@ def route(url: str) -> Route:
         value, variable = proxies["all"], _proxy_variable("all")
     if not value:
         return Route(None, f"no {scheme}_proxy (nor all_proxy) is set")
-    host = parts.hostname or ""
+    host = as_browsers_read(parts.hostname or "")
     entries = [entry.strip() for entry in proxies.get("no", "").split(",") if entry.strip()]
     if PROXY_LOOPBACK in entries:
         entries.remove(PROXY_LOOPBACK)
