@@ -131,7 +131,7 @@ class Decision(_DecisionFields):
         appended: object = None,
     ) -> Decision:
         # ``appended`` is accepted (and remade) so that pickle, copy and _make keep working.
-        tail = headers + vary_header(vary)
+        tail = tuple(headers) + vary_header(vary)  # headers given as a list, too
         return _new_tuple(cls, (answer, headers, vary, granted, kind, refusal, detail, tail))
 
     # mypy types the NamedTuple's own _make by the field tuple; this one narrows it to Decision.

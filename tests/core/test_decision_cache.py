@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from wsgi_cors.policy import (
     MAX_CACHED_PREFLIGHT_KEY,
     Decision,
+    Kind,
     ResourcePolicy,
     decide,
     request_facts,
@@ -286,3 +287,10 @@ def test_a_changed_or_copied_decision_remakes_what_it_appends() -> None:
     )
     assert pickle.loads(pickle.dumps(granted)) == granted
     assert copy.deepcopy(granted).appended == granted.appended
+
+
+def test_a_decision_made_with_a_header_list_appends_the_same_headers() -> None:
+    decision = Decision(
+        False, [("Access-Control-Allow-Origin", "https://a.example")], "Origin", True, Kind.ACTUAL
+    )  # type: ignore[arg-type]
+    assert decision.appended == (("Access-Control-Allow-Origin", "https://a.example"), ("Vary", "Origin"))
