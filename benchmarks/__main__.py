@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {PARTS}")
     parser.add_argument("--rounds", type=int, help="interleaved rounds of the in-process timing")
     parser.add_argument("--requests", type=int, help="requests in the memory run")
+    parser.add_argument("--e2e-runs", type=int, help="runs of each application end to end (default 5)")
     parser.add_argument(
         "--instructions",
         action="store_true",
@@ -110,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if "e2e" in parts:
         say()
-        for line in e2e.run(seconds=2 if args.quick else 4, repeats=2 if args.quick else 5):
+        for line in e2e.run(
+            seconds=2 if args.quick else 4, repeats=args.e2e_runs or (2 if args.quick else 5)
+        ):
             say(line)
 
     say()
