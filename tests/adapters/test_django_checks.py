@@ -91,6 +91,24 @@ def test_errors_of_several_settings_are_all_reported() -> None:
         ]
 
 
+def test_a_type_error_in_one_setting_hides_no_value_error_in_another() -> None:
+    with cors_settings(
+        CORS_ALLOW_CREDENTIALS="yes",
+        CORS_ALLOWED_ORIGINS=["https://app.example.com/"],
+        CORS_ALLOW_METHODS=["GET", "G T"],
+        CORS_URLS_REGEX="^/api/(",
+        CORS_PREFLIGHT_MAX_AGE="600",
+    ):
+        found = sorted((error.id, error.msg.split("=")[0]) for error in ours())
+    assert found == [
+        ("wsgi_cors.E001", "CORS_ALLOW_CREDENTIALS"),
+        ("wsgi_cors.E001", "CORS_PREFLIGHT_MAX_AGE"),
+        ("wsgi_cors.E002", "CORS_ALLOWED_ORIGINS"),
+        ("wsgi_cors.E002", "CORS_ALLOW_METHODS"),
+        ("wsgi_cors.E002", "CORS_URLS_REGEX"),
+    ]
+
+
 def test_both_a_name_and_its_old_alias_is_a_warning() -> None:
     with cors_settings(CORS_ALLOWED_ORIGINS=[ALLOWED], CORS_ORIGIN_WHITELIST=[ALLOWED]):
         [warning] = ours()

@@ -260,11 +260,14 @@ def _urls_pattern(value: str | re.Pattern[str]) -> re.Pattern[str]:
 
 
 def _check_each(read_settings: Settings) -> list[Problem]:
-    """Every setting on its own: types first, then what the core says about its value."""
+    """Every setting on its own: types first, then what the core says about each value whose
+    settings have the right types, so a type error in one setting hides no error in another."""
     values, names = read_settings.values, read_settings.names
     problems: list[Problem] = []
+    mistyped: set[str] = set()
     for setting in _BOOLEANS:
         if not isinstance(values[setting], bool):
+            mistyped.add(setting)
             problems.append(
                 _type_problem(
                     names[setting], values[setting], "expected True or False", f"{names[setting]} = True"
@@ -272,6 +275,7 @@ def _check_each(read_settings: Settings) -> list[Problem]:
             )
     age = values["CORS_PREFLIGHT_MAX_AGE"]
     if isinstance(age, bool) or not isinstance(age, int) or age < 0:
+        mistyped.add("CORS_PREFLIGHT_MAX_AGE")
         problems.append(
             _type_problem(
                 "CORS_PREFLIGHT_MAX_AGE",
@@ -283,11 +287,13 @@ def _check_each(read_settings: Settings) -> list[Problem]:
     for setting in _LISTS:
         problem = _list_problem(names[setting], values[setting])
         if problem is not None:
+            mistyped.add(setting)
             problems.append(problem)
     urls = values["CORS_URLS_REGEX"]
     if not isinstance(urls, str | re.Pattern) or (
         isinstance(urls, re.Pattern) and not isinstance(urls.pattern, str)
     ):
+        mistyped.add("CORS_URLS_REGEX")
         problems.append(
             _type_problem(
                 "CORS_URLS_REGEX",
@@ -296,11 +302,13 @@ def _check_each(read_settings: Settings) -> list[Problem]:
                 r'CORS_URLS_REGEX = r"^/api/"',
             )
         )
-    if problems:
-        return problems
 
-    credentials = values["CORS_ALLOW_CREDENTIALS"]
+    # A mistyped CORS_ALLOW_CREDENTIALS is reported above; the origins are still checked, as
+    # without credentials (the errors that only credentials cause come once it is fixed).
+    credentials = values["CORS_ALLOW_CREDENTIALS"] is True
     for setting in ("CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES"):
+        if setting in mistyped:
+            continue
         name = names[setting]
         entries = (
             _origin_entries(values[setting]) if setting == "CORS_ALLOWED_ORIGINS" else list(values[setting])
@@ -311,8 +319,9 @@ def _check_each(read_settings: Settings) -> list[Problem]:
                 compile_origins(entries, credentials=credentials, option=name)
         except WsgiCorsError as exc:
             problems.append(_from_core("error", INVALID_VALUE, str(exc), read_settings))
-    problems.extend(_regexes_in_origins(names["CORS_ALLOWED_ORIGINS"], values["CORS_ALLOWED_ORIGINS"]))
-    if "CORS_URLS_REGEX" in read_settings.given:
+    if "CORS_ALLOWED_ORIGINS" not in mistyped:
+        problems.extend(_regexes_in_origins(names["CORS_ALLOWED_ORIGINS"], values["CORS_ALLOWED_ORIGINS"]))
+    if "CORS_URLS_REGEX" in read_settings.given and "CORS_URLS_REGEX" not in mistyped:
         try:
             pattern = _urls_pattern(urls)
         except re.error as exc:
@@ -328,6 +337,8 @@ def _check_each(read_settings: Settings) -> list[Problem]:
         else:
             problems.extend(_alone("resources", pattern, read_settings))
     for setting, option in _ALONE.items():
+        if setting in mistyped:
+            continue
         value = values[setting]
         if option == "max_age":
             value = value or None
