@@ -368,7 +368,7 @@ def _decide_and_trace(resource: ResourcePolicy) -> Decision:
 
 
 def _set_headers(response: Response, decision: Decision) -> None:
-    if decision.headers or decision.vary:
+    if decision.appended:
         response.headers = Headers(
             merge_headers(list(response.headers.items()), decision.headers, decision.vary)
         )

@@ -191,7 +191,7 @@ def explain(
     if request is None:
         decision = decide(resource, actual_facts)
         say("2. No Origin: not a CORS request (same-origin, or not from a browser).")
-        say(f"   {decision.reason}; the middleware adds:" if decision.headers or decision.vary else "")
+        say(f"   {decision.reason}; the middleware adds:" if decision.appended else "")
         report.headers(_simulated(decision), "<")
         data.update(allowed=True, actual={**_decision_data(decision), "headers": _simulated(decision)})
         return report

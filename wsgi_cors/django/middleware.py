@@ -216,9 +216,8 @@ def _any_yes(answers: list[tuple[Any, Any]], request: HttpRequest) -> bool:
 def _preflight_response(resource: ResourcePolicy, decision: Decision) -> HttpResponse:
     response = HttpResponse(status=int(resource.preflight_status[:3]))
     del response["Content-Type"]  # the preflight body's own headers follow, if any
-    vary = (("Vary", decision.vary),) if decision.vary else ()
     # The WSGI middleware's answer, header for header.
-    for name, value in (*decision.headers, *vary, *resource.preflight_body):
+    for name, value in (*decision.appended, *resource.preflight_body):
         response[name] = value
     return response
 
@@ -227,7 +226,7 @@ def _add_headers(response: HttpResponseBase, decision: Decision) -> None:
     """The decision's headers on the view's response, merged as the WSGI middleware merges
     them (:func:`wsgi_cors.middleware.merge_headers`): ``Vary`` once, the view's own
     ``Access-Control-Allow-Origin`` left alone."""
-    if not decision.headers and decision.vary is None:
+    if not decision.appended:
         return
     current = list(response.items())
     merged = merge_headers(current, decision.headers, decision.vary)
