@@ -22,7 +22,7 @@ import tempfile
 import warnings
 from typing import Any
 
-from .contenders import bare_wsgi, environs, make_flask
+from .contenders import bare_wsgi, caches_off, environs, make_flask
 from .micro import _time_batch, call
 from .scenarios import BY_NAME, SCENARIOS, Scenario
 
@@ -48,13 +48,6 @@ def flask_adapter(package: Any, scenario: Scenario) -> Any:
     call(app, environs(scenario)[0])
     middleware = app.wsgi_app
     middleware.app = bare_wsgi
-    return middleware
-
-
-def _uncached(middleware: Any) -> Any:
-    """The middleware with its decision caches off: every request decided afresh."""
-    for resource in middleware.policy.resources:
-        resource.caching = False
     return middleware
 
 
@@ -106,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                     "B": new.CORSMiddleware(bare_wsgi, **scenario.ours),
                 }
             if args.uncached:
-                apps["A uncached"] = _uncached(old.CORSMiddleware(bare_wsgi, **scenario.ours))
-                apps["B uncached"] = _uncached(new.CORSMiddleware(bare_wsgi, **scenario.ours))
+                apps["A uncached"] = caches_off(old.CORSMiddleware(bare_wsgi, **scenario.ours))
+                apps["B uncached"] = caches_off(new.CORSMiddleware(bare_wsgi, **scenario.ours))
         family = environs(scenario)
         times: dict[str, list[float]] = {name: [] for name in apps}
         offset = 0
@@ -125,18 +118,16 @@ def main(argv: list[str] | None = None) -> int:
             for name in apps
             if name != "bare"
         }
-        a, b = statistics.median(added["A"]), statistics.median(added["B"])
+        median = {name: statistics.median(values) for name, values in added.items()}
+        a, b = median["A"], median["B"]
         fa = min(times["A"]) - min(times["bare"])
         fb = min(times["B"]) - min(times["bare"])
-        misses = ""
-        if args.uncached:
-            for name in ("A", "B"):
-                misses += (
-                    f" {a if name == 'A' else b:,.0f} / {statistics.median(added[name + ' uncached']):,.0f}"
-                )
-                misses += (
-                    f" = {(a if name == 'A' else b) / statistics.median(added[name + ' uncached']):.2f}x |"
-                )
+        misses = "".join(
+            f" {median[name]:,.0f} / {median[f'{name} uncached']:,.0f}"
+            f" = {median[name] / median[f'{name} uncached']:.2f}x |"
+            for name in ("A", "B")
+            if args.uncached
+        )
         print(
             f"| {scenario.title} | {a:,.0f} | {b:,.0f} | {b / a:.2f}x "
             f"| {fa:,.0f} | {fb:,.0f} | {fb / fa:.2f}x |{misses}"

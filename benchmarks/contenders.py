@@ -94,13 +94,16 @@ def _flask_wrapped(scenario: Scenario) -> Built:
     return app  # type: ignore[no-any-return]
 
 
-def _uncached(scenario: Scenario) -> Built:
-    """Ours with its decision caches off: every request decided from the configuration,
-    the yardstick for what a cache miss may cost."""
-    middleware = CORSMiddleware(bare_wsgi, **scenario.ours)
+def caches_off(middleware: Any) -> Any:
+    """``middleware`` (any version's CORSMiddleware) with its decision caches off: every
+    request decided from the configuration, the yardstick for what a cache miss may cost."""
     for resource in middleware.policy.resources:
         resource.caching = False
     return middleware
+
+
+def _uncached(scenario: Scenario) -> Built:
+    return caches_off(CORSMiddleware(bare_wsgi, **scenario.ours))
 
 
 def _flask_minimal(scenario: Scenario) -> Built:

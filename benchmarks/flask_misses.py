@@ -15,23 +15,20 @@ import statistics
 import warnings
 from typing import Any
 
-from .contenders import CONTENDERS, environs, make_flask
+from .contenders import CONTENDERS, caches_off, environs
 from .micro import _time_batch, call
 from .scenarios import BY_NAME
 
 BATCH = 200
+BY_CONTENDER = {contender.name: contender for contender in CONTENDERS}
 
 
 def _adapter(cached: bool) -> Any:
-    from wsgi_cors.flask import CORS
-
     scenario = BY_NAME["regex50_rotating"]
-    app = make_flask()
-    CORS(app, **scenario.ours)
+    app = BY_CONTENDER["wsgi_cors.flask.CORS"].build(scenario)
     call(app, environs(scenario)[0])  # the first request installs the middleware
     if not cached:
-        for resource in app.wsgi_app.policy.resources:
-            resource.caching = False
+        caches_off(app.wsgi_app)
     return app
 
 
@@ -41,12 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scenario = BY_NAME["regex50_rotating"]
     family = environs(scenario)
-    built = {contender.name: contender for contender in CONTENDERS}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         apps = {
-            "bare Flask": built["bare Flask"].build(scenario),
-            "flask-cors": built["flask-cors"].build(scenario),
+            "bare Flask": BY_CONTENDER["bare Flask"].build(scenario),
+            "flask-cors": BY_CONTENDER["flask-cors"].build(scenario),
             "wsgi_cors.flask.CORS": _adapter(cached=True),
             "wsgi_cors.flask.CORS, uncached": _adapter(cached=False),
         }
